@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh clone (Python 3.11, git, make):
+#   make run    install, then run the main job end to end
+#   make test   install (including the Label Studio server), then lint and test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STUDIO_VENV := .venv-studio
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: setup studio-env run test lint lock clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/main.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) --require-hashes -r requirements/main.lock
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	touch $@
+
+# The Label Studio server lives in its own environment: its pins never
+# constrain the dataset code (and ours never constrain it).
+studio-env: $(STUDIO_VENV)/.installed
+
+$(STUDIO_VENV)/.installed: requirements/studio.lock
+	$(PYTHON) -m venv $(STUDIO_VENV)
+	$(STUDIO_VENV)/bin/pip install $(PIP_FLAGS) --require-hashes -r requirements/studio.lock
+	touch $@
+
+run: setup
+	$(VENV)/bin/nkcorpus pipeline
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: setup studio-env lint
+	$(VENV)/bin/pytest
+
+# Re-resolve the lock files after editing requirements/*.in (needs network).
+lock:
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install $(PIP_FLAGS) uv==0.13.8
+	.venv-lock/bin/uv pip compile requirements/main.in --python-version 3.11 --generate-hashes --no-header -o requirements/main.lock
+	.venv-lock/bin/uv pip compile requirements/studio.in --python-version 3.11 --generate-hashes --no-header -o requirements/studio.lock
+
+clean:
+	rm -rf $(VENV) $(STUDIO_VENV) .venv-lock .setuptools-build out .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from nkcorpus.cli import main
+
+main()

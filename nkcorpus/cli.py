@@ -1,0 +1,45 @@
+"""The `nkcorpus` command. Thin: every command parses its options and calls a
+library function; only this layer turns errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nkcorpus.corpus.cli import app as seeds_app
+from nkcorpus.corpus.summary import summary_to_text
+from nkcorpus.errors import NkError
+from nkcorpus.pipeline import run_pipeline
+from nkcorpus.schema.cli import app as schema_app
+
+app = typer.Typer(
+    name="nkcorpus",
+    no_args_is_help=True,
+    add_completion=False,
+    help="Build nk-defector-corpus: seeds, Label Studio annotation, versioned releases.",
+)
+app.add_typer(schema_app, name="schema")
+app.add_typer(seeds_app, name="seeds")
+
+
+@app.command("pipeline")
+def pipeline_cli(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Scratch output folder (default: out/).")
+    ] = None,
+) -> None:
+    """Run the main job end to end: schema check, clean seeds, corpus summary."""
+    result = run_pipeline(out, echo=typer.echo)
+    typer.echo(summary_to_text(result.summary))
+
+
+def main() -> None:
+    """Console entry point: run the app, turning library errors into exit code 1."""
+    try:
+        app()
+    except NkError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)

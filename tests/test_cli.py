@@ -1,0 +1,43 @@
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from nkcorpus.cli import app
+
+runner = CliRunner()
+
+
+def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    result = runner.invoke(app, ["pipeline", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "[3/3] summary" in result.output and "5 documents" in result.output
+    rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]
+    assert [r["doc_id"] for r in rows] == sorted(r["doc_id"] for r in rows)
+    assert len(rows) == 5 and all(r["text"] and r["text_sha256"] for r in rows)
+
+
+def test_cli_summary_json(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    result = runner.invoke(app, ["seeds", "summary", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["totals"]["documents"] == 5
+    assert data["near_duplicate_pairs"][0]["a"] == "001_01116437e2deb97c"
+
+
+def test_cli_errors_exit_1_with_the_code_and_no_traceback(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "manifest.yaml").write_text("documents: [oops]\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "nkcorpus", "seeds", "summary", "--seeds", str(seeds)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1
+    assert "[D002]" in out.stderr and "manifest.yaml" in out.stderr
+    assert "Traceback" not in out.stderr
