@@ -36,6 +36,26 @@ def pipeline_cli(
     typer.echo(summary_to_text(result.summary))
 
 
+def command_index(root: typer.Typer) -> str:
+    """One line per leaf command (`group command: first docstring line`), so that
+    `nkcorpus --help` lists every command, not only the groups."""
+    lines = []
+
+    def visit(typer_app: typer.Typer, prefix: str) -> None:
+        for command in typer_app.registered_commands:
+            name = command.name or command.callback.__name__.replace("_", "-")
+            summary = (command.help or command.callback.__doc__ or "").strip().splitlines()
+            lines.append(f"{prefix}{name}: {summary[0] if summary else ''}")
+        for group in typer_app.registered_groups:
+            visit(group.typer_instance, f"{prefix}{group.name} ")
+
+    visit(root, "")
+    return "\n\n".join(sorted(lines))
+
+
+app.info.epilog = "Every command:\n\n" + command_index(app)
+
+
 def main() -> None:
     """Console entry point: run the app, turning library errors into exit code 1."""
     try:
