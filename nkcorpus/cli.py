@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from nkcorpus.annotation.cli import app as annotation_app
+from nkcorpus.annotation.studio.cli import app as studio_app
 from nkcorpus.corpus.cli import app as seeds_app
 from nkcorpus.corpus.summary import summary_to_text
 from nkcorpus.errors import NkError
@@ -23,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(schema_app, name="schema")
 app.add_typer(seeds_app, name="seeds")
+app.add_typer(annotation_app)  # `tasks` and `prelabel-report` at the top level
+app.add_typer(studio_app, name="studio")
 
 
 @app.command("pipeline")
@@ -47,7 +51,8 @@ def command_index(root: typer.Typer) -> str:
             summary = (command.help or command.callback.__doc__ or "").strip().splitlines()
             lines.append(f"{prefix}{name}: {summary[0] if summary else ''}")
         for group in typer_app.registered_groups:
-            visit(group.typer_instance, f"{prefix}{group.name} ")
+            named = isinstance(group.name, str) and group.name  # unnamed groups merge
+            visit(group.typer_instance, f"{prefix}{group.name} " if named else prefix)
 
     visit(root, "")
     return "\n\n".join(sorted(lines))

@@ -1,6 +1,6 @@
 """The main job, end to end on the embedded defaults: check the schema's
-generated files, clean the seeds, summarise the corpus. Later stages add
-tasks and a scratch build. Each step is a library call; the CLI prints."""
+generated files, clean the seeds, pre-annotate them into Label Studio tasks,
+summarise the corpus. Each step is a library call; the CLI prints."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from nkcorpus.annotation.tasks import TasksSummary, write_tasks
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.summary import CorpusSummary, summarise
 from nkcorpus.corpus.write import write_clean_jsonl
@@ -20,6 +21,7 @@ from nkcorpus.schema.model import LabelSchema, load_schema
 class PipelineResult:
     schema: LabelSchema
     clean_path: Path
+    tasks: TasksSummary
     summary: CorpusSummary
 
 
@@ -32,16 +34,21 @@ def run_pipeline(
     out_dir = Path(out_dir) if out_dir is not None else root / "out"
     seeds = root / "seeds"
 
-    echo("[1/3] schema: checking generated files")
+    echo("[1/4] schema: checking generated files")
     schema = load_schema()
     check_generated(schema)
     echo(f"      schema v{schema.schema_version} ({schema.schema_hash[:12]}) up to date")
 
-    echo("[2/3] seeds: cleaning article bodies")
+    echo("[2/4] seeds: cleaning article bodies")
     documents = load_documents(seeds)
     clean_path = write_clean_jsonl(documents, out_dir / "clean" / "documents.jsonl")
     echo(f"      {len(documents)} documents -> {clean_path}")
 
-    echo("[3/3] summary")
+    echo("[3/4] tasks: rule-based pre-annotation")
+    tasks = write_tasks(documents, out_dir / "tasks.json", progress=False)
+    regions = ", ".join(f"{label} {n}" for label, n in tasks.regions.items())
+    echo(f"      {tasks.tasks} tasks ({regions}) -> {tasks.out_path}")
+
+    echo("[4/4] summary")
     summary = summarise(seeds)
-    return PipelineResult(schema=schema, clean_path=clean_path, summary=summary)
+    return PipelineResult(schema=schema, clean_path=clean_path, tasks=tasks, summary=summary)

@@ -13,7 +13,11 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
     monkeypatch.chdir(repo_root)
     result = runner.invoke(app, ["pipeline", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "[3/3] summary" in result.output and "5 documents" in result.output
+    assert (
+        "[4/4] summary" in result.output
+        and (tmp_path / "tasks.json").is_file()
+        and "5 documents" in result.output
+    )
     rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]
     assert [r["doc_id"] for r in rows] == sorted(r["doc_id"] for r in rows)
     assert len(rows) == 5 and all(r["text"] and r["text_sha256"] for r in rows)

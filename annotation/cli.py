@@ -1,0 +1,73 @@
+"""`nkcorpus tasks` and `nkcorpus prelabel-report`. Thin: parse options, call
+the library, print; library errors become exit status 1 here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from nkcorpus.annotation.score import prelabel_report, report_to_text
+from nkcorpus.annotation.tasks import write_tasks
+from nkcorpus.errors import NkError
+from nkcorpus.paths import annotation_dir
+
+app = typer.Typer(add_completion=False, no_args_is_help=True)
+
+
+def _load_documents() -> list[Any]:
+    from nkcorpus.corpus.documents import load_documents
+
+    return load_documents()
+
+
+def _fail(exc: NkError) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg="red", err=True)
+    return typer.Exit(1)
+
+
+@app.command("tasks")
+def tasks_cli(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write (default: annotation/tasks.json)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Docs per nlp.pipe batch.")
+    ] = 32,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Write the Label Studio import file: one pre-annotated task per cleaned document."""
+    try:
+        out_path = out if out is not None else annotation_dir() / "tasks.json"
+        summary = write_tasks(_load_documents(), out_path, batch_size, progress=progress)
+    except NkError as exc:
+        raise _fail(exc) from exc
+    regions = ", ".join(f"{label} {n}" for label, n in summary.regions.items())
+    relations = ", ".join(f"{name} {n}" for name, n in summary.relations.items())
+    typer.echo(f"{summary.out_path}: {summary.tasks} task(s), {summary.model_version}")
+    typer.echo(f"  regions: {regions}")
+    typer.echo(f"  relations: {relations}")
+
+
+@app.command("prelabel-report")
+def prelabel_report_cli(
+    export: Annotated[
+        Path, typer.Option("--export", help="A Label Studio full JSON export with gold.")
+    ],
+    recompute: Annotated[
+        bool, typer.Option("--recompute", help="Score fresh predictions, not the exported ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Precision, recall and F1 per label of the pre-annotation against gold."""
+    try:
+        report = prelabel_report(export, recompute=recompute)
+    except NkError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True))
+    else:
+        typer.echo(report_to_text(report), nl=False)

@@ -1,0 +1,225 @@
+"""How good the pre-annotation is: precision, recall and F1 per label between
+predicted and gold regions, by exact match (same label, start and end) and by
+overlap (same label, at least one shared character).
+
+Gold is, in each task of a Label Studio full-JSON export, the annotation
+marked `ground_truth` and not cancelled; tasks without one are skipped. The
+scoring functions are pure; `prelabel_report` reads the export.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from nkcorpus.annotation.errors import AnnotationError
+from nkcorpus.annotation.prelabel.pipeline import build_nlp
+from nkcorpus.annotation.prelabel.resolve import RESOLVED_KEY
+from nkcorpus.schema.model import load_schema
+
+ALL = "ALL"
+
+
+class Region(NamedTuple):
+    label: str
+    start: int
+    end: int
+
+
+class PRF(BaseModel):
+    """Precision, recall and F1 (0.0 where a denominator is 0) and their counts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    precision: float
+    recall: float
+    f1: float
+    matched_predicted: int
+    matched_gold: int
+
+
+class LabelScore(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    gold: int
+    predicted: int
+    exact: PRF
+    overlap: PRF
+
+
+class PrelabelReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    export: str
+    tasks_scored: int
+    tasks_skipped: int
+    predictions: str  # "export" or "recomputed"
+    scores: list[LabelScore]
+
+
+def result_to_regions(result: Iterable[Mapping[str, Any]]) -> list[Region]:
+    """The labelled regions of a Label Studio result list (choices and
+    relations are ignored), sorted and without repeats.
+
+    >>> region = {"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PERSON"]}}
+    >>> result_to_regions([region, {"type": "relation", "from_id": "a", "to_id": "b"}])
+    [Region(label='PERSON', start=0, end=3)]
+    """
+    regions = set()
+    for item in result:
+        value = item.get("value") or {}
+        if item.get("type") == "labels" and "start" in value and "end" in value:
+            for label in value.get("labels", []):
+                regions.add(Region(label, int(value["start"]), int(value["end"])))
+    return sorted(regions, key=lambda r: (r.start, r.end, r.label))
+
+
+def counts_to_prf(matched_predicted: int, predicted: int, matched_gold: int, gold: int) -> PRF:
+    """Precision = matched predicted / predicted, recall = matched gold / gold.
+
+    >>> counts_to_prf(1, 2, 1, 1).f1
+    0.6667
+    """
+    precision = matched_predicted / predicted if predicted else 0.0
+    recall = matched_gold / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PRF(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+        matched_predicted=matched_predicted,
+        matched_gold=matched_gold,
+    )
+
+
+def _overlaps(a: Region, b: Region) -> bool:
+    return a.label == b.label and a.start < b.end and b.start < a.end
+
+
+def score_regions(
+    gold: Sequence[Sequence[Region]],
+    predicted: Sequence[Sequence[Region]],
+    labels: Sequence[str],
+) -> list[LabelScore]:
+    """Scores per label and for ALL labels (micro), summed over tasks;
+    `gold[i]` and `predicted[i]` are the regions of task i."""
+    if len(gold) != len(predicted):
+        raise AnnotationError("A223", f"{len(gold)} gold tasks but {len(predicted)} predicted")
+    tally = {
+        name: [0, 0, 0, 0, 0, 0] for name in [*labels, ALL]
+    }  # n_g, n_p, ex_p, ex_g, ov_p, ov_g
+    for gold_regions, predicted_regions in zip(gold, predicted, strict=True):
+        gold_set, predicted_set = set(gold_regions), set(predicted_regions)
+        for label in [*labels, ALL]:
+            g = [r for r in gold_set if label in (ALL, r.label)]
+            p = [r for r in predicted_set if label in (ALL, r.label)]
+            exact = len(set(g) & set(p))
+            row = tally[label]
+            row[0] += len(g)
+            row[1] += len(p)
+            row[2] += exact
+            row[3] += exact
+            row[4] += sum(any(_overlaps(r, o) for o in g) for r in p)
+            row[5] += sum(any(_overlaps(r, o) for o in p) for r in g)
+    return [
+        LabelScore(
+            label=name,
+            gold=n_g,
+            predicted=n_p,
+            exact=counts_to_prf(ex_p, n_p, ex_g, n_g),
+            overlap=counts_to_prf(ov_p, n_p, ov_g, n_g),
+        )
+        for name, (n_g, n_p, ex_p, ex_g, ov_p, ov_g) in tally.items()
+    ]
+
+
+def task_to_gold(task: Mapping[str, Any]) -> list[Region] | None:
+    """The regions of the task's ground-truth, not-cancelled annotation (the
+    last one if several); None when the task has none.
+
+    >>> region = {"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PERSON"]}}
+    >>> task_to_gold({"annotations": [{"ground_truth": True, "was_cancelled": False,
+    ...                                "result": [region]}]})
+    [Region(label='PERSON', start=0, end=3)]
+    """
+    chosen = [
+        a
+        for a in task.get("annotations") or []
+        if isinstance(a, Mapping) and a.get("ground_truth") and not a.get("was_cancelled")
+    ]
+    return result_to_regions(chosen[-1].get("result") or []) if chosen else None
+
+
+def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:
+    """The regions of the task's last prediction in the export (none if absent).
+
+    >>> task_to_predicted({"predictions": []})
+    []
+    """
+    predictions = [p for p in task.get("predictions") or [] if isinstance(p, Mapping)]
+    return result_to_regions(predictions[-1].get("result") or []) if predictions else []
+
+
+def read_export(path: Path) -> list[dict[str, Any]]:
+    """A Label Studio full-JSON export: a list of tasks. Raises A220/A221."""
+    try:
+        tasks = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AnnotationError("A220", f"{path}: cannot read the export: {exc}") from exc
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise AnnotationError(
+            "A221", f"{path}: not a Label Studio JSON export (a list of task objects)"
+        )
+    return tasks
+
+
+def prelabel_report(export_path: Path, *, recompute: bool = False) -> PrelabelReport:
+    """Score the predictions in an export (or, with `recompute`, fresh ones
+    from the current rules) against its gold annotations."""
+    tasks = read_export(export_path)
+    pairs = [(task, gold) for task in tasks if (gold := task_to_gold(task)) is not None]
+    if recompute:
+        nlp = build_nlp()
+        texts = [str((task.get("data") or {}).get("text", "")) for task, _ in pairs]
+        predicted = [
+            [Region(s.label_, s.start_char, s.end_char) for s in doc.spans[RESOLVED_KEY]]
+            for doc in nlp.pipe(texts)
+        ]
+    else:
+        predicted = [task_to_predicted(task) for task, _ in pairs]
+    return PrelabelReport(
+        export=str(export_path),
+        tasks_scored=len(pairs),
+        tasks_skipped=len(tasks) - len(pairs),
+        predictions="recomputed" if recompute else "export",
+        scores=score_regions([g for _, g in pairs], predicted, load_schema().label_names),
+    )
+
+
+def report_to_text(report: PrelabelReport) -> str:
+    """The report as an aligned plain-text table.
+
+    >>> scores = score_regions([[Region("PERSON", 0, 3)]], [[Region("PERSON", 0, 3)]], ["PERSON"])
+    >>> report = PrelabelReport(export="x.json", tasks_scored=1, tasks_skipped=0,
+    ...                         predictions="export", scores=scores)
+    >>> report_to_text(report).splitlines()[2]
+    'PERSON         1     1 |   1.000  1.000  1.000 |     1.000  1.000  1.000'
+    """
+    lines = [
+        f"{report.export}: {report.tasks_scored} task(s) with gold, "
+        f"{report.tasks_skipped} skipped; predictions: {report.predictions}",
+        f"{'label':<10} {'gold':>5} {'pred':>5} | {'exact P':>7} {'R':>6} {'F1':>6} "
+        f"| {'overlap P':>9} {'R':>6} {'F1':>6}",
+    ]
+    for s in report.scores:
+        lines.append(
+            f"{s.label:<10} {s.gold:>5} {s.predicted:>5} | {s.exact.precision:>7.3f} "
+            f"{s.exact.recall:>6.3f} {s.exact.f1:>6.3f} | {s.overlap.precision:>9.3f} "
+            f"{s.overlap.recall:>6.3f} {s.overlap.f1:>6.3f}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,190 @@
+"""`nkcorpus studio up|sync|pull`: thin commands over the studio library.
+
+Library modules are imported inside the commands so that `nkcorpus --help`
+does not pay for loading the Label Studio SDK.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, NoReturn
+
+import typer
+
+from nkcorpus.errors import StudioError
+
+app = typer.Typer(help="Run Label Studio and move tasks and annotations in and out of it.")
+
+_DATA_DIR_DEFAULT = "(default: ~/.local/share/nkcorpus/label-studio, or under $XDG_DATA_HOME)"
+UrlOption = Annotated[
+    str | None,
+    typer.Option(help="Label Studio URL (default: $LABEL_STUDIO_URL or http://127.0.0.1:8080)"),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        help=f"Data folder of `studio up` {_DATA_DIR_DEFAULT}; its stored API key is used "
+        "when $LABEL_STUDIO_API_KEY is unset."
+    ),
+]
+
+
+def _fail(exc: StudioError) -> NoReturn:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+class _Spinner:
+    """A one-line progress display on stderr while the server starts."""
+
+    FRAMES = "|/-\\"
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.count = 0
+        self.last_line = -10.0
+
+    def tick(self, elapsed: float) -> None:
+        self.count += 1
+        message = f"starting Label Studio... {elapsed:3.0f} s (a first start takes about a minute)"
+        if self.tty:
+            frame = self.FRAMES[self.count % len(self.FRAMES)]
+            sys.stderr.write(f"\r{frame} {message}")
+            sys.stderr.flush()
+        elif elapsed - self.last_line >= 10:
+            self.last_line = elapsed
+            typer.echo(message, err=True)
+
+    def clear(self) -> None:
+        if self.tty and self.count:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _sync_running(url: str, api_key: str, tasks: Path | None) -> None:
+    """The sync of `up`: a failure is reported but leaves the server running."""
+    from nkcorpus.annotation.studio.client import connect
+    from nkcorpus.annotation.studio.sync import sync_project
+    from nkcorpus.annotation.studio.tasks_file import default_tasks_path, read_tasks
+
+    try:
+        try:
+            path = tasks or default_tasks_path()
+        except StudioError:
+            path = None
+        task_list = read_tasks(path) if path and (tasks or path.exists()) else None
+        if task_list is None:
+            typer.echo(f"note: no tasks file {path or ''}; run `nkcorpus tasks`, then sync.")
+        report = sync_project(connect(url, api_key), url, task_list, progress=True)
+        typer.echo(report.summary())
+    except StudioError as exc:
+        typer.echo(f"warning: sync failed, the server keeps running: {exc}", err=True)
+
+
+@app.command("up")
+def up(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port; a busy port is an error.")] = 8080,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help=f"Database, credentials, log {_DATA_DIR_DEFAULT}"),
+    ] = None,
+    tasks: Annotated[
+        Path | None, typer.Option(help="Tasks to import (default: annotation/tasks.json)")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 240.0,
+) -> None:
+    """Start Label Studio, sync the project, and serve until Ctrl-C."""
+    previous = {signum: signal.signal(signum, _interrupt) for signum in _STOP_SIGNALS}
+    try:
+        _up(host, port, data_dir, tasks, timeout)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout: float) -> None:
+    from nkcorpus.annotation.studio import credentials as cred
+    from nkcorpus.annotation.studio import server as srv
+
+    spinner = _Spinner()
+    try:
+        binary = srv.studio_binary()
+        srv.ensure_port_free(host, port)
+        folder = (data_dir or cred.default_data_dir()).expanduser().resolve()
+        account, created = cred.load_or_create_credentials(folder)
+        typer.echo(cred.credentials_notice(account, folder, created))
+        typer.echo(f"server log: {folder / srv.LOG_FILE}")
+        if host not in _LOOPBACK:
+            typer.echo(
+                f"warning: listening on {host}: others on the network can reach it.", err=True
+            )
+        with srv.running_studio(
+            host, port, folder, account, binary=binary, timeout=timeout, on_tick=spinner.tick
+        ) as server:
+            spinner.clear()
+            _sync_running(server.url, account.api_key, tasks)
+            typer.echo(f"Label Studio is running at {server.url} (log in as {account.username}).")
+            typer.echo("Press Ctrl-C to stop it.")
+            try:
+                srv.wait_for_exit(server)
+            except KeyboardInterrupt:
+                typer.echo("\nstopping Label Studio...")
+        typer.echo("Label Studio stopped.")
+    except StudioError as exc:
+        spinner.clear()
+        _fail(exc)
+    except KeyboardInterrupt:
+        spinner.clear()
+        typer.echo("\ninterrupted; Label Studio stopped.", err=True)
+        raise typer.Exit(130) from None
+
+
+@app.command("sync")
+def sync_command(
+    url: UrlOption = None,
+    tasks: Annotated[
+        Path | None, typer.Option(help="Label Studio import file (default: annotation/tasks.json)")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Create/update the project and import the tasks not imported yet."""
+    from nkcorpus.annotation.studio.sync import sync
+    from nkcorpus.annotation.studio.tasks_file import default_tasks_path
+
+    try:
+        report = sync(tasks or default_tasks_path(), url, data_dir=data_dir)
+    except StudioError as exc:
+        _fail(exc)
+    typer.echo(report.summary())
+
+
+@app.command("pull")
+def pull_command(
+    url: UrlOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the new export (default: annotation/exports)")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Export every task with its annotations and predictions to a new file."""
+    from nkcorpus.annotation.studio.pull import default_exports_dir, pull
+
+    started = time.monotonic()
+    try:
+        report = pull(out or default_exports_dir(), url, data_dir=data_dir)
+    except StudioError as exc:
+        _fail(exc)
+    typer.echo(f"{report.summary()} in {time.monotonic() - started:.1f} s")

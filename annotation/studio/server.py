@@ -1,0 +1,199 @@
+"""Start, watch and stop a local Label Studio server.
+
+The server runs from its own virtualenv (`make studio-env`), in its own
+process group, with an embedded SQLite database in the data folder, and logs
+to `<data dir>/label-studio.log`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from nkcorpus.annotation.studio.credentials import Credentials
+from nkcorpus.annotation.studio.preflight import (
+    ensure_port_free,
+    local_url,
+    server_env,
+    studio_binary,
+)
+from nkcorpus.errors import StudioError
+
+__all__ = [
+    "LOG_FILE",
+    "StudioServer",
+    "ensure_port_free",
+    "is_healthy",
+    "running_studio",
+    "start_server",
+    "stop_server",
+    "studio_binary",
+    "wait_for_exit",
+    "wait_until_healthy",
+]
+
+LOG_FILE = "label-studio.log"
+START_TIMEOUT = 240.0
+
+
+@dataclass
+class StudioServer:
+    """A Label Studio process started by `start_server`."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+    log_offset: int
+    log_file: IO[bytes] = field(repr=False)
+
+    def log_tail(self, lines: int = 25) -> str:
+        """The last `lines` lines this server wrote to its log."""
+        try:
+            with open(self.log_path, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(self.log_offset, size - 64 * 1024))
+                text = handle.read().decode("utf-8", errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+
+def start_server(
+    host: str, port: int, data_dir: Path, credentials: Credentials, binary: Path | None = None
+) -> StudioServer:
+    """Start Label Studio on `host:port` with its data in `data_dir`; do not wait.
+
+    On the first start of `data_dir` the server creates the admin account and
+    the legacy API token of `credentials`.
+    """
+    binary = studio_binary() if binary is None else binary
+    ensure_port_free(host, port)
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    log_path = data_dir / LOG_FILE
+    log = open(log_path, "ab")  # noqa: SIM115 - closed by stop_server
+    log.write(f"\n--- nkcorpus studio: starting on {host}:{port} ---\n".encode())
+    log.flush()
+    offset = log.tell()
+    argv = [
+        str(binary), "start", "--no-browser",
+        "--internal-host", host, "--port", str(port),
+        "--data-dir", str(data_dir), "--enable-legacy-api-token",
+    ]  # fmt: skip
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=server_env(data_dir, credentials),
+            cwd=data_dir,
+            start_new_session=True,  # own process group: we alone decide when it stops
+        )
+    except OSError as exc:
+        log.close()
+        raise StudioError("A103", f"cannot run {binary}: {exc}") from exc
+    return StudioServer(process, local_url(host, port), log_path, offset, log)
+
+
+def is_healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether `url/health` answers 200."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+    try:
+        with opener.open(f"{url}/health", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def wait_until_healthy(
+    server: StudioServer,
+    timeout: float = START_TIMEOUT,
+    on_tick: Callable[[float], None] | None = None,
+) -> None:
+    """Block until the server answers `/health`; `on_tick(elapsed_seconds)` is
+    called about twice a second. Raises StudioError if it dies or times out."""
+    started = time.monotonic()
+    while True:
+        elapsed = time.monotonic() - started
+        if server.process.poll() is not None:
+            raise StudioError(
+                "A103",
+                f"Label Studio exited with status {server.process.returncode} while starting. "
+                f"Last lines of {server.log_path}:\n{server.log_tail()}",
+            )
+        if is_healthy(server.url):
+            return
+        if elapsed > timeout:
+            raise StudioError(
+                "A104",
+                f"Label Studio did not answer {server.url}/health within {timeout:.0f} s. "
+                f"Last lines of {server.log_path}:\n{server.log_tail()}",
+            )
+        if on_tick is not None:
+            on_tick(elapsed)
+        time.sleep(0.5)
+
+
+def _signal_group(server: StudioServer, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(server.process.pid, signum)
+
+
+def stop_server(server: StudioServer, timeout: float = 15.0) -> None:
+    """Stop the server's whole process group: SIGTERM, wait, then SIGKILL."""
+    try:
+        if server.process.poll() is None:
+            _signal_group(server, signal.SIGTERM)
+            try:
+                server.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(server, signal.SIGKILL)
+                server.process.wait(timeout)
+    except KeyboardInterrupt:  # impatient second Ctrl-C: do not leave it running
+        _signal_group(server, signal.SIGKILL)
+        server.process.wait()
+        raise
+    finally:
+        server.log_file.close()
+
+
+@contextlib.contextmanager
+def running_studio(
+    host: str,
+    port: int,
+    data_dir: Path,
+    credentials: Credentials,
+    *,
+    binary: Path | None = None,
+    timeout: float = START_TIMEOUT,
+    on_tick: Callable[[float], None] | None = None,
+) -> Iterator[StudioServer]:
+    """Start Label Studio, wait until it is healthy, yield it, and always stop it."""
+    server = start_server(host, port, data_dir, credentials, binary)
+    try:
+        wait_until_healthy(server, timeout, on_tick)
+        yield server
+    finally:
+        stop_server(server)
+
+
+def wait_for_exit(server: StudioServer, poll: float = 1.0) -> None:
+    """Block while the server runs (Ctrl-C/SIGTERM end it through KeyboardInterrupt);
+    raise StudioError A107 if it stops by itself."""
+    while server.process.poll() is None:
+        time.sleep(poll)
+    raise StudioError(
+        "A107",
+        f"Label Studio stopped by itself with status {server.process.returncode}. "
+        f"Last lines of {server.log_path}:\n{server.log_tail()}",
+    )

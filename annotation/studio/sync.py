@@ -1,0 +1,202 @@
+"""`nkcorpus studio sync`: bring the Label Studio project up to date.
+
+Creates the project if missing, updates its labeling config when the schema
+changed (unless that would orphan existing annotations), shows the imported
+predictions to annotators, and imports the tasks not imported yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from label_studio_sdk.client import LabelStudio
+from tqdm import tqdm
+
+from nkcorpus.annotation.studio.client import (
+    PROJECT_TITLE,
+    api_call,
+    connect,
+    fetch_export,
+    find_project,
+    resolve_url,
+)
+from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.orphans import find_orphans, orphans_message
+from nkcorpus.annotation.studio.tasks_file import (
+    ChangedDoc,
+    dominant_model_version,
+    plan_import,
+    read_tasks,
+)
+from nkcorpus.errors import StudioError
+from nkcorpus.schema.label_config import schema_to_label_config
+from nkcorpus.schema.model import LabelSchema, load_schema
+
+BATCH_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync did."""
+
+    url: str
+    title: str
+    project_id: int
+    project_created: bool
+    config_updated: bool
+    imported: int
+    present: int
+    changed: tuple[ChangedDoc, ...]
+    model_version: str | None
+
+    def summary(self) -> str:
+        """Lines for the user."""
+        project = "created" if self.project_created else "found"
+        config = "updated" if self.config_updated else "unchanged"
+        lines = [
+            f"project {self.title!r} (id {self.project_id}) {project} at {self.url}; "
+            f"labeling config {config}",
+            f"imported {self.imported}, already present {self.present}, "
+            f"changed {len(self.changed)}",
+        ]
+        if self.model_version:
+            lines.append(f"annotators see predictions of model_version {self.model_version!r}")
+        lines.extend(f"  changed: {doc.describe()}" for doc in self.changed)
+        return "\n".join(lines)
+
+
+def _update_config(
+    client: LabelStudio, url: str, project_id: int, config: str, schema: LabelSchema
+) -> bool:
+    """Set the project's labeling config to `config`; False if it already is."""
+    with api_call(url, "reading the project"):
+        project = client.projects.get(project_id)
+        current = (project.label_config or "").strip()
+        has_tasks = bool(project.task_number)
+    if current == config.strip():
+        return False
+    if has_tasks:
+        orphans = find_orphans(fetch_export(client, url, project_id, drafts=True), schema)
+        if orphans:
+            raise StudioError("A121", f"project {project_id} on {url}: {orphans_message(orphans)}")
+    with api_call(url, "updating the labeling config"):
+        client.projects.update(project_id, label_config=config)
+    return True
+
+
+def _import(
+    client: LabelStudio,
+    url: str,
+    project_id: int,
+    tasks: Sequence[dict[str, Any]],
+    batch_size: int,
+    progress: bool,
+) -> int:
+    """Import `tasks` in batches; the number imported."""
+    if not tasks:
+        return 0
+    imported = 0
+    with tqdm(total=len(tasks), unit="task", desc="importing", disable=not progress) as bar:
+        for start in range(0, len(tasks), batch_size):
+            batch = list(tasks[start : start + batch_size])
+            with api_call(url, f"importing tasks {start + 1}-{start + len(batch)}"):
+                response = client.projects.import_tasks(project_id, request=batch)
+            if response.task_count is not None and response.task_count != len(batch):
+                raise StudioError(
+                    "A123",
+                    f"Label Studio imported {response.task_count} of {len(batch)} tasks "
+                    f"(tasks {start + 1}-{start + len(batch)}); run sync again, it resumes.",
+                )
+            imported += len(batch)
+            bar.update(len(batch))
+    return imported
+
+
+def _show_predictions(
+    client: LabelStudio, url: str, project_id: int, version: str | None
+) -> str | None:
+    """Let annotators see the predictions, preferably those of `version`;
+    the model_version the project shows afterwards."""
+    with api_call(url, "reading the project"):
+        project = client.projects.get(project_id)
+        if not project.show_collab_predictions:
+            project = client.projects.update(project_id, show_collab_predictions=True)
+    if version is None or project.model_version == version:
+        return project.model_version or None
+    try:
+        with api_call(url, f"showing predictions of model_version {version!r}"):
+            client.projects.update(project_id, model_version=version)
+    except StudioError:  # no prediction of that version in the project yet
+        return project.model_version or None
+    return version
+
+
+def sync_project(
+    client: LabelStudio,
+    url: str,
+    tasks: Sequence[Mapping[str, Any]] | None,
+    *,
+    schema: LabelSchema | None = None,
+    title: str = PROJECT_TITLE,
+    batch_size: int = BATCH_SIZE,
+    progress: bool = False,
+) -> SyncReport:
+    """Bring project `title` on `url` up to date with `schema` (default: the
+    packaged one) and `tasks` (from `read_tasks`; None: project and config only).
+    Raises StudioError A121 instead of a config change that would orphan
+    existing annotations."""
+    schema = load_schema() if schema is None else schema
+    config = schema_to_label_config(schema)
+    project_id = find_project(client, url, title)
+    created = project_id is None
+    if project_id is None:
+        with api_call(url, f"creating project {title!r}"):
+            project = client.projects.create(
+                title=title,
+                label_config=config,
+                show_collab_predictions=True,
+                description="News articles about North Korean defectors and returnees.",
+            )
+        project_id = int(project.id)
+        config_updated = False
+    else:
+        config_updated = _update_config(client, url, project_id, config, schema)
+    tasks = list(tasks or [])
+    with api_call(url, "listing the project's tasks"):
+        existing = [
+            (int(t.id), t.data or {})
+            for t in client.tasks.list(project=project_id, fields="task_only", page_size=500)
+        ]
+    plan = plan_import(tasks, existing)
+    imported = _import(client, url, project_id, plan.new, batch_size, progress)
+    version = _show_predictions(client, url, project_id, dominant_model_version(tasks))
+    return SyncReport(
+        url,
+        title,
+        project_id,
+        created,
+        config_updated,
+        imported,
+        plan.present,
+        plan.changed,
+        version,
+    )
+
+
+def sync(
+    tasks_path: Path | None,
+    url: str | None = None,
+    api_key: str | None = None,
+    data_dir: Path | None = None,
+    progress: bool = True,
+) -> SyncReport:
+    """Connect (URL from `url`/`$LABEL_STUDIO_URL`, key from `api_key`/
+    `$LABEL_STUDIO_API_KEY`/the credentials of `data_dir`) and sync the tasks of
+    `tasks_path` (None: project and config only)."""
+    tasks = None if tasks_path is None else read_tasks(tasks_path)
+    url = resolve_url(url)
+    key, _ = resolve_api_key(api_key, data_dir)
+    return sync_project(connect(url, key), url, tasks, progress=progress)

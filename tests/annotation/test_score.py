@@ -1,0 +1,147 @@
+"""Scoring predictions against gold (annotation/score.py) and `nkcorpus prelabel-report`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nkcorpus.annotation import cli
+from nkcorpus.annotation.errors import AnnotationError
+from nkcorpus.annotation.score import (
+    ALL,
+    Region,
+    counts_to_prf,
+    prelabel_report,
+    read_export,
+    result_to_regions,
+    score_regions,
+    task_to_gold,
+)
+
+LABELS = ["PERSON", "CROSSING", "MOTIVE"]
+
+
+def _region(label: str, start: int, end: int, rid: str = "r") -> dict:
+    return {"id": rid, "type": "labels", "from_name": "label", "to_name": "text",
+            "value": {"start": start, "end": end, "text": "x", "labels": [label]}}  # fmt: skip
+
+
+def _by_label(scores) -> dict:
+    return {s.label: s for s in scores}
+
+
+def test_score_result_to_regions_keeps_labels_only_and_drops_repeats():
+    result = [
+        _region("PERSON", 0, 5),
+        _region("PERSON", 0, 5, "other"),
+        {"id": "r", "type": "choices", "from_name": "roles",
+         "value": {"start": 0, "end": 5, "choices": ["defector"]}},
+        {"type": "relation", "from_id": "r", "to_id": "s", "labels": ["agent"]},
+    ]  # fmt: skip
+    assert result_to_regions(result) == [Region("PERSON", 0, 5)]
+
+
+def test_score_counts_to_prf_handles_empty_denominators():
+    assert counts_to_prf(0, 0, 0, 0).f1 == 0.0
+    assert counts_to_prf(0, 0, 0, 3).recall == 0.0
+    full = counts_to_prf(2, 2, 2, 2)
+    assert (full.precision, full.recall, full.f1) == (1.0, 1.0, 1.0)
+
+
+def test_score_regions_exact_and_overlap_differ_on_boundaries():
+    gold = [[Region("PERSON", 0, 10), Region("CROSSING", 20, 30)]]
+    predicted = [[Region("PERSON", 0, 5), Region("CROSSING", 20, 30), Region("MOTIVE", 40, 45)]]
+    scores = _by_label(score_regions(gold, predicted, LABELS))
+    assert scores["PERSON"].exact.f1 == 0.0
+    assert scores["PERSON"].overlap.f1 == 1.0
+    assert scores["CROSSING"].exact.f1 == 1.0
+    assert (scores["MOTIVE"].gold, scores["MOTIVE"].predicted) == (0, 1)
+    assert scores["MOTIVE"].overlap.precision == 0.0
+    assert scores[ALL].exact.precision == round(1 / 3, 4)
+    assert scores[ALL].overlap.recall == 1.0
+
+
+def test_score_regions_overlap_needs_the_same_label():
+    scores = _by_label(
+        score_regions([[Region("PERSON", 0, 10)]], [[Region("MOTIVE", 0, 10)]], LABELS)
+    )
+    assert scores[ALL].overlap.f1 == 0.0
+
+
+def test_score_regions_one_prediction_can_cover_two_gold_regions():
+    gold = [[Region("MOTIVE", 0, 5), Region("MOTIVE", 6, 10)]]
+    scores = _by_label(score_regions(gold, [[Region("MOTIVE", 0, 10)]], LABELS))
+    assert (scores["MOTIVE"].overlap.precision, scores["MOTIVE"].overlap.recall) == (1.0, 1.0)
+    assert scores["MOTIVE"].exact.f1 == 0.0
+
+
+def test_score_regions_sums_over_tasks():
+    gold = [[Region("PERSON", 0, 3)], [Region("PERSON", 0, 3)]]
+    predicted = [[Region("PERSON", 0, 3)], []]
+    person = _by_label(score_regions(gold, predicted, LABELS))["PERSON"]
+    assert (person.gold, person.predicted, person.exact.recall) == (2, 1, 0.5)
+
+
+def test_score_regions_refuses_unpaired_tasks():
+    with pytest.raises(AnnotationError, match="A223"):
+        score_regions([[]], [], LABELS)
+
+
+def test_score_task_to_gold_takes_the_starred_not_cancelled_annotation():
+    task = {"annotations": [
+        {"ground_truth": False, "was_cancelled": False, "result": [_region("PERSON", 0, 1)]},
+        {"ground_truth": True, "was_cancelled": True, "result": [_region("PERSON", 0, 2)]},
+        {"ground_truth": True, "was_cancelled": False, "result": [_region("PERSON", 0, 3)]},
+    ]}  # fmt: skip
+    assert task_to_gold(task) == [Region("PERSON", 0, 3)]
+    assert task_to_gold({"annotations": task["annotations"][:2]}) is None
+
+
+def _export(tmp_path: Path) -> Path:
+    text = "A man fled to the South."
+    tasks = [
+        {
+            "data": {"text": text, "doc_id": "a"},
+            "annotations": [{"ground_truth": True, "was_cancelled": False,
+                             "result": [_region("PERSON", 0, 5), _region("CROSSING", 6, 23)]}],
+            "predictions": [{"model_version": "v", "result": [_region("PERSON", 0, 5)]}],
+        },
+        {"data": {"text": "No gold here.", "doc_id": "b"}, "annotations": []},
+    ]  # fmt: skip
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    return path
+
+
+def test_score_prelabel_report_scores_exported_or_recomputed_predictions(tmp_path):
+    report = prelabel_report(_export(tmp_path))
+    assert (report.tasks_scored, report.tasks_skipped) == (1, 1)
+    crossing = _by_label(report.scores)["CROSSING"]
+    assert (crossing.gold, crossing.predicted) == (1, 0)
+    recomputed = prelabel_report(_export(tmp_path), recompute=True)
+    assert recomputed.predictions == "recomputed"
+    assert _by_label(recomputed.scores)["CROSSING"].exact.f1 == 1.0
+
+
+def test_score_read_export_refuses_what_is_not_an_export(tmp_path):
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"A220.*bad.json"):
+        read_export(tmp_path / "bad.json")
+    (tmp_path / "dict.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"A221.*dict.json"):
+        read_export(tmp_path / "dict.json")
+
+
+def test_score_cli_prints_a_table_or_json(tmp_path):
+    export = _export(tmp_path)
+    table = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(export)])
+    assert table.exit_code == 0, table.output
+    assert "PERSON" in table.output and "overlap P" in table.output
+    as_json = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(export), "--json"])
+    scores = {s["label"]: s for s in json.loads(as_json.output)["scores"]}
+    assert scores["PERSON"]["exact"]["f1"] == 1.0
+    missing = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(tmp_path / "no")])
+    assert missing.exit_code == 1 and "A220" in missing.output
