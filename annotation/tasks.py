@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
@@ -23,21 +23,11 @@ from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.prelabel.pipeline import build_nlp, model_version
 from nkcorpus.annotation.prelabel.predictions import doc_to_prediction
 from nkcorpus.atomic import atomic_write_text
+from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.schema.model import load_schema
 
+# The CleanDocument fields a task carries as `data`.
 TASK_FIELDS = ("doc_id", "text", "title", "publisher", "url", "published", "text_sha256")
-
-
-class TaskSource(Protocol):
-    """What a task needs of a document (`nkcorpus.corpus.documents.CleanDocument`)."""
-
-    doc_id: str
-    text: str
-    text_sha256: str
-    title: str | None
-    publisher: str | None
-    url: str | None
-    published: str | None
 
 
 class TasksSummary(BaseModel):
@@ -53,7 +43,7 @@ class TasksSummary(BaseModel):
     sha256: str
 
 
-def document_to_task(document: TaskSource, prediction: dict[str, Any]) -> dict[str, Any]:
+def document_to_task(document: CleanDocument, prediction: dict[str, Any]) -> dict[str, Any]:
     """One Label Studio task: the document's fields as `data`, one prediction.
 
     >>> from types import SimpleNamespace as N
@@ -87,7 +77,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def prelabel_documents(
-    documents: Iterable[TaskSource],
+    documents: Iterable[CleanDocument],
     *,
     batch_size: int = 32,
     nlp: Language | None = None,
@@ -113,7 +103,7 @@ def prelabel_documents(
 
 
 def write_tasks(
-    documents: Iterable[TaskSource],
+    documents: Iterable[CleanDocument],
     out_path: Path,
     batch_size: int = 32,
     *,

@@ -31,24 +31,17 @@ HTML = (
 )
 
 
-@pytest.fixture
-def seeds(seeds_dir, tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, folder)
-    return folder
-
-
-def test_add_appends_unreviewed_entries_with_guesses(seeds):
-    (seeds / "005_new.txt").write_text(ARTICLE, encoding="utf-8")
-    (seeds / "006_page.html").write_text(HTML, encoding="utf-8")
-    result = add_documents(seeds)
+def test_add_appends_unreviewed_entries_with_guesses(seeds_copy):
+    (seeds_copy / "005_new.txt").write_text(ARTICLE, encoding="utf-8")
+    (seeds_copy / "006_page.html").write_text(HTML, encoding="utf-8")
+    result = add_documents(seeds_copy)
     assert result.added == ["005_new", "006_page"]
-    manifest = load_manifest(seeds)
+    manifest = load_manifest(seeds_copy)
     txt, html = manifest.entry("005_new"), manifest.entry("006_page")
     assert not txt.reviewed and txt.format == "txt"
     assert txt.title == "Defector returns north" and str(txt.published) == "2021-05-06"
     assert html.format == "html" and html.title == "Returnee story"
-    docs = {d.doc_id: d for d in load_documents(seeds)}
+    docs = {d.doc_id: d for d in load_documents(seeds_copy)}
     assert docs["005_new"].text.startswith("Paragraph 1:")
     assert docs["005_new"].text.endswith("case this decade.")
     assert "Share this" not in docs["005_new"].text and "Menu" not in docs["005_new"].text
@@ -56,20 +49,20 @@ def test_add_appends_unreviewed_entries_with_guesses(seeds):
     assert "Copyright" not in docs["006_page"].text
 
 
-def test_add_is_idempotent(seeds):
-    (seeds / "005_new.txt").write_text(ARTICLE, encoding="utf-8")
-    add_documents(seeds)
-    before = (seeds / MANIFEST_NAME).read_bytes()
-    result = add_documents(seeds)
-    assert result.added == [] and (seeds / MANIFEST_NAME).read_bytes() == before
+def test_add_is_idempotent(seeds_copy):
+    (seeds_copy / "005_new.txt").write_text(ARTICLE, encoding="utf-8")
+    add_documents(seeds_copy)
+    before = (seeds_copy / MANIFEST_NAME).read_bytes()
+    result = add_documents(seeds_copy)
+    assert result.added == [] and (seeds_copy / MANIFEST_NAME).read_bytes() == before
 
 
-def test_add_groups_a_truncated_copy_with_its_original(seeds):
-    original = load_documents(seeds)[0]
+def test_add_groups_a_truncated_copy_with_its_original(seeds_copy):
+    original = load_documents(seeds_copy)[0]
     shortened = "\n\n".join(original.text.split("\n\n")[:4])
-    (seeds / "009_copy.txt").write_text("Site header\n\n" + shortened + "\n", encoding="utf-8")
-    add_documents(seeds)
-    assert load_manifest(seeds).entry("009_copy").group == original.doc_id
+    (seeds_copy / "009_copy.txt").write_text("Site header\n\n" + shortened + "\n", encoding="utf-8")
+    add_documents(seeds_copy)
+    assert load_manifest(seeds_copy).entry("009_copy").group == original.doc_id
 
 
 @pytest.mark.parametrize(
@@ -81,30 +74,30 @@ def test_add_groups_a_truncated_copy_with_its_original(seeds):
         ("005_doc.pdf", b"%PDF-1.4", "unsupported file type"),
     ],
 )
-def test_add_refuses_bad_input_and_changes_nothing(seeds, name, content, message):
-    before = (seeds / MANIFEST_NAME).read_bytes()
-    (seeds / "005_good.txt").write_text(ARTICLE, encoding="utf-8")
-    (seeds / name).write_bytes(content)
+def test_add_refuses_bad_input_and_changes_nothing(seeds_copy, name, content, message):
+    before = (seeds_copy / MANIFEST_NAME).read_bytes()
+    (seeds_copy / "005_good.txt").write_text(ARTICLE, encoding="utf-8")
+    (seeds_copy / name).write_bytes(content)
     with pytest.raises(ValidationFailed, match=message) as info:
-        add_documents(seeds, [seeds / "005_good.txt", seeds / name])
+        add_documents(seeds_copy, [seeds_copy / "005_good.txt", seeds_copy / name])
     assert name in str(info.value) and "no document was added" in str(info.value)
-    assert (seeds / MANIFEST_NAME).read_bytes() == before
+    assert (seeds_copy / MANIFEST_NAME).read_bytes() == before
 
 
-def test_add_refuses_changed_content_under_an_existing_doc_id(seeds, tmp_path):
-    existing = seeds / "000_610f827a1a73c6d9.txt"
-    before = (seeds / MANIFEST_NAME).read_bytes()
+def test_add_refuses_changed_content_under_an_existing_doc_id(seeds_copy, tmp_path):
+    existing = seeds_copy / "000_610f827a1a73c6d9.txt"
+    before = (seeds_copy / MANIFEST_NAME).read_bytes()
     outside = tmp_path / "000_610f827a1a73c6d9.txt"
     outside.write_text(ARTICLE, encoding="utf-8")
     existing.write_text(ARTICLE, encoding="utf-8")
     with pytest.raises(ValidationFailed, match="already exists with different content"):
-        add_documents(seeds, [existing])
+        add_documents(seeds_copy, [existing])
     with pytest.raises(ValidationFailed, match="copy the file into"):
-        add_documents(seeds, [outside])
-    assert (seeds / MANIFEST_NAME).read_bytes() == before
+        add_documents(seeds_copy, [outside])
+    assert (seeds_copy / MANIFEST_NAME).read_bytes() == before
 
 
-def test_add_refuses_an_identical_copy(seeds):
-    shutil.copy(seeds / "000_610f827a1a73c6d9.txt", seeds / "007_same.txt")
+def test_add_refuses_an_identical_copy(seeds_copy):
+    shutil.copy(seeds_copy / "000_610f827a1a73c6d9.txt", seeds_copy / "007_same.txt")
     with pytest.raises(ValidationFailed, match="identical to the existing document"):
-        add_documents(seeds)
+        add_documents(seeds_copy)

@@ -1,5 +1,3 @@
-import shutil
-
 import pytest
 
 from nkcorpus.corpus.documents import load_documents
@@ -21,13 +19,6 @@ def test_manifest_lists_every_seed_with_its_checksum(seeds_dir):
 def test_manifest_yaml_round_trips_byte_for_byte(seeds_dir):
     text = (seeds_dir / MANIFEST_NAME).read_text(encoding="utf-8")
     assert manifest_to_yaml(load_manifest(seeds_dir)) == text
-
-
-@pytest.fixture
-def seeds_copy(seeds_dir, tmp_path):
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, folder)
-    return folder
 
 
 def test_manifest_edited_raw_file_is_refused(seeds_copy):
