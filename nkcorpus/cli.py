@@ -35,7 +35,7 @@ def pipeline_cli(
         Path | None, typer.Option("--out", help="Scratch output folder (default: out/).")
     ] = None,
 ) -> None:
-    """Run the main job end to end: schema check, clean seeds, corpus summary."""
+    """Run the main job end to end: schema check, clean seeds, tasks, corpus summary."""
     result = run_pipeline(out, echo=typer.echo)
     typer.echo(summary_to_text(result.summary))
 
