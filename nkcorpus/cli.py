@@ -11,6 +11,7 @@ import typer
 
 from nkcorpus.annotation.cli import app as annotation_app
 from nkcorpus.annotation.studio.cli import app as studio_app
+from nkcorpus.build.cli import app as build_app
 from nkcorpus.corpus.cli import app as seeds_app
 from nkcorpus.corpus.summary import summary_to_text
 from nkcorpus.errors import NkError
@@ -27,6 +28,7 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(seeds_app, name="seeds")
 app.add_typer(annotation_app)  # `tasks` and `prelabel-report` at the top level
 app.add_typer(studio_app, name="studio")
+app.add_typer(build_app)  # `validate` at the top level
 
 
 @app.command("pipeline")

@@ -1,0 +1,120 @@
+"""Reading Label Studio full-JSON exports, streamed, and merging several.
+
+An export is a JSON list of tasks (see `nkcorpus.annotation.studio.pull`). The
+files are read one task at a time with ijson, so a large export is never held
+twice in memory. Several exports merge by task id: the copy with the newest
+`updated_at` (of the task, or of its newest annotation) wins; on a tie the
+later file (or the later task of one file) wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from nkcorpus.build.errors import BuildError
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ExportTask:
+    """One task of an export, with where it came from."""
+
+    task_id: int
+    task: dict[str, Any]
+    source: Path
+    order: int  # position over every file read, in reading order
+    updated: datetime
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data = self.task.get("data")
+        return data if isinstance(data, dict) else {}
+
+
+def parse_timestamp(value: object, *, where: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (naive ones are UTC).
+
+    >>> parse_timestamp("2024-05-01T10:00:00.5Z", where="x").isoformat()
+    '2024-05-01T10:00:00.500000+00:00'
+    """
+    if value is None or value == "":
+        return _NEVER
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BuildError(
+            "B104", f"{where}: updated_at {value!r} is not an ISO 8601 timestamp; re-pull"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def task_updated_at(task: Mapping[str, Any], *, where: str = "task") -> datetime:
+    """The newest of the task's `updated_at` and its annotations' `updated_at`."""
+    stamps = [parse_timestamp(task.get("updated_at"), where=where)]
+    for annotation in task.get("annotations") or []:
+        if isinstance(annotation, Mapping):
+            stamps.append(parse_timestamp(annotation.get("updated_at"), where=where))
+    return max(stamps)
+
+
+def iter_export(path: Path) -> Iterator[dict[str, Any]]:
+    """Every task of one export, streamed. Raises B101 (unreadable, not JSON),
+    B102 (not a list of task objects) and B103 (a task without an integer id)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            if handle.read(1024).lstrip()[:1] not in (b"[", b""):
+                raise BuildError(
+                    "B102",
+                    f"{path}: not a Label Studio JSON export (a list of tasks); "
+                    "export with `nkcorpus studio pull`",
+                )
+            handle.seek(0)
+            for index, task in enumerate(ijson.items(handle, "item", use_float=True)):
+                if not isinstance(task, dict):
+                    raise BuildError(
+                        "B102", f"{path}: item {index} is not a task object; re-pull the export"
+                    )
+                task_id = task.get("id")
+                if not isinstance(task_id, int) or isinstance(task_id, bool):
+                    raise BuildError(
+                        "B103",
+                        f"{path}: task at position {index} has no integer `id` (got "
+                        f"{task_id!r}); use a full JSON export from `nkcorpus studio pull`",
+                    )
+                yield task
+    except OSError as exc:
+        raise BuildError("B101", f"{path}: cannot read the export: {exc}") from exc
+    except ijson.JSONError as exc:
+        raise BuildError(
+            "B101", f"{path}: not valid JSON ({exc}); re-pull with `nkcorpus studio pull`"
+        ) from exc
+
+
+def merge_tasks(sources: Iterable[tuple[Path, Iterable[dict[str, Any]]]]) -> list[ExportTask]:
+    """Merge the tasks of several exports by task id (newest wins, ties by
+    order); the result is sorted by task id."""
+    merged: dict[int, ExportTask] = {}
+    order = 0
+    for path, tasks in sources:
+        for task in tasks:
+            task_id = int(task["id"])
+            updated = task_updated_at(task, where=f"{path}: task {task_id}")
+            candidate = ExportTask(task_id, task, Path(path), order, updated)
+            order += 1
+            current = merged.get(task_id)
+            if current is None or candidate.updated >= current.updated:
+                merged[task_id] = candidate
+    return [merged[task_id] for task_id in sorted(merged)]
+
+
+def read_exports(paths: Iterable[Path]) -> list[ExportTask]:
+    """Read and merge the exports at `paths`, in the order given."""
+    return merge_tasks((Path(p), iter_export(Path(p))) for p in paths)

@@ -1,0 +1,177 @@
+"""Validate Label Studio exports against the schema and the cleaned corpus.
+
+`validate_exports` reads and merges the exports, picks each task's gold
+annotation and checks, collecting every problem rather than stopping at the
+first: file and task shape, doc ids (unknown, repeated, stale text), and, for
+every kept annotation of a reviewed task, each region and relation. Spans and
+relations are checked with the pydantic row models of the release
+(`schema_to_record_models`), plus what a model cannot see: offsets against the
+text, an attribute set on another label's region, relation endpoints and the
+(head label, tail label) pair a relation type allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from nkcorpus.build.checks import Checker
+from nkcorpus.build.errors import BuildError
+from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks
+from nkcorpus.build.gold import annotator_id, split_annotations
+from nkcorpus.build.regions import result_to_spans
+from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
+from nkcorpus.corpus.documents import CleanDocument
+from nkcorpus.errors import NkError
+from nkcorpus.schema.model import LabelSchema, load_schema
+
+
+def _guarded(path: Path, problems: list[Problem]) -> Iterator[dict[str, Any]]:
+    """The tasks of one export; a read error becomes a problem, not an exception."""
+    try:
+        yield from iter_export(path)
+    except BuildError as exc:
+        problems.append(Problem(code=exc.code, file=str(path), message=exc.message))
+
+
+def _check_task(
+    item: ExportTask, corpus: Mapping[str, CleanDocument], problems: list[Problem]
+) -> dict[str, Any]:
+    """Task-level checks; returns the location fields for later messages."""
+    doc_id, data = item.data.get("doc_id"), item.data
+    where = {"file": str(item.source), "task_id": item.task_id, "doc_id": doc_id}
+    if not isinstance(doc_id, str) or not isinstance(data.get("text"), str):
+        problems.append(
+            Problem(
+                code="B150",
+                message="data.doc_id or data.text is missing; "
+                "import tasks with `nkcorpus studio sync`",
+                **where,
+            )
+        )
+        return where
+    document = corpus.get(doc_id)
+    if document is None:
+        problems.append(
+            Problem(
+                code="B151",
+                message=f"doc_id {doc_id!r} is not in the "
+                "cleaned corpus; delete the task or restore its seed",
+                **where,
+            )
+        )
+    elif data.get("text_sha256") != document.text_sha256 or data["text"] != document.text:
+        problems.append(
+            Problem(
+                code="B153",
+                message=f"stale task: its text (sha256 "
+                f"{str(data.get('text_sha256'))[:12]}…) differs from the current cleaned document "
+                f"(sha256 {document.text_sha256[:12]}…); re-annotate the current text",
+                **where,
+            )
+        )
+    return where
+
+
+def validate_exports(
+    paths: Iterable[Path | str],
+    documents: Sequence[CleanDocument] | None = None,
+    schema: LabelSchema | None = None,
+) -> ValidationReport:
+    """Read, merge and check the exports; never raises for what it can report.
+
+    `documents` defaults to the cleaned seeds (`load_documents()`), `schema`
+    to `schema/labels.yaml`.
+    """
+    if documents is None:
+        from nkcorpus.corpus.documents import load_documents
+
+        documents = load_documents()
+    schema = load_schema() if schema is None else schema
+    files = [Path(p) for p in paths]
+    problems: list[Problem] = []
+    try:
+        tasks = merge_tasks((path, _guarded(path, problems)) for path in files)
+    except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
+        problems.append(Problem(code=exc.code, message=exc.message))
+        tasks = []
+    corpus = {d.doc_id: d for d in documents}
+    checker = Checker(schema, problems)
+    seen: dict[str, ExportTask] = {}
+    report: dict[str, Any] = {"gold": {}, "unreviewed": [], "annotations": []}
+    for item in tasks:
+        where = _check_task(item, corpus, problems)
+        doc_id = where["doc_id"]
+        if not isinstance(doc_id, str) or not isinstance(item.data.get("text"), str):
+            continue
+        if doc_id in seen:
+            first = seen[doc_id]
+            problems.append(
+                Problem(
+                    code="B152",
+                    message=f"doc_id {doc_id!r} is also task "
+                    f"{first.task_id} of {first.source}; delete one task",
+                    **where,
+                )
+            )
+            continue
+        seen[doc_id] = item
+        _check_annotations(item, where, checker, report)
+    return ValidationReport(
+        files=[str(f) for f in files], tasks=len(tasks), problems=problems, **report
+    )
+
+
+def _check_annotations(
+    item: ExportTask, where: dict[str, Any], checker: Checker, report: dict[str, Any]
+) -> None:
+    """Gold selection and region checks of one task, filling `report`."""
+    try:
+        split = split_annotations(item.task, source=item.source)
+    except NkError as exc:
+        checker.problems.append(Problem(code=exc.code, message=exc.message, **where))
+        return
+    if split.gold is None:
+        report["unreviewed"].append(
+            Unreviewed(doc_id=where["doc_id"], task_id=item.task_id, file=str(item.source))
+        )
+        return
+    text = item.data["text"]
+    for annotation in [split.gold, *split.others]:
+        at = {**where, "annotation_id": annotation.get("id")}
+        raw_spans, raw_relations = result_to_spans(
+            annotation.get("result") or [], text, checker.schema
+        )
+        spans = checker.spans(raw_spans, text, **at)
+        labels = {s["id"]: s["label"] for s in raw_spans}
+        relations = checker.relations(raw_relations, labels, **at)
+        is_gold = annotation is split.gold
+        if is_gold:
+            report["gold"][where["doc_id"]] = GoldDocument(
+                doc_id=where["doc_id"],
+                task_id=item.task_id,
+                file=str(item.source),
+                spans=spans,
+                relations=relations,
+            )
+        row = {
+            "doc_id": where["doc_id"],
+            "task_id": item.task_id,
+            "annotation_id": at["annotation_id"],
+            "annotator_id": annotator_id(annotation.get("completed_by")),
+            "is_gold": is_gold,
+            "updated_at": annotation.get("updated_at"),
+            "spans": spans,
+            "relations": relations,
+        }
+        try:
+            model = checker.models.annotation.model_validate(row)
+        except ValidationError as exc:
+            problem = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+            message = f"malformed annotation ({problem}); re-pull with `nkcorpus studio pull`"
+            checker.problems.append(Problem(code="B135", message=message, **where))
+            continue
+        report["annotations"].append(model.model_dump(mode="json"))
