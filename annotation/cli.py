@@ -11,6 +11,7 @@ import typer
 
 from nkcorpus.annotation.score import prelabel_report, report_to_text
 from nkcorpus.annotation.tasks import write_tasks
+from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
 from nkcorpus.paths import annotation_dir
 
@@ -21,11 +22,6 @@ def _load_documents() -> list[Any]:
     from nkcorpus.corpus.documents import load_documents
 
     return load_documents()
-
-
-def _fail(exc: NkError) -> typer.Exit:
-    typer.secho(f"error: {exc}", fg="red", err=True)
-    return typer.Exit(1)
 
 
 @app.command("tasks")
@@ -44,7 +40,7 @@ def tasks_cli(
         out_path = out if out is not None else annotation_dir() / "tasks.json"
         summary = write_tasks(_load_documents(), out_path, batch_size, progress=progress)
     except NkError as exc:
-        raise _fail(exc) from exc
+        fail(exc)
     regions = ", ".join(f"{label} {n}" for label, n in summary.regions.items())
     relations = ", ".join(f"{name} {n}" for name, n in summary.relations.items())
     typer.echo(f"{summary.out_path}: {summary.tasks} task(s), {summary.model_version}")
@@ -66,7 +62,7 @@ def prelabel_report_cli(
     try:
         report = prelabel_report(export, recompute=recompute)
     except NkError as exc:
-        raise _fail(exc) from exc
+        fail(exc)
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True))
     else:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.prelabel.pipeline import build_nlp
 from nkcorpus.annotation.prelabel.resolve import RESOLVED_KEY
+from nkcorpus.build.gold import split_annotations
 from nkcorpus.schema.model import load_schema
 
 ALL = "ALL"
@@ -139,20 +140,17 @@ def score_regions(
 
 
 def task_to_gold(task: Mapping[str, Any]) -> list[Region] | None:
-    """The regions of the task's ground-truth, not-cancelled annotation (the
-    last one if several); None when the task has none.
+    """The regions of the task's gold annotation, chosen exactly as the build
+    chooses it (`nkcorpus.build.gold.split_annotations`: starred, not cancelled;
+    two starred raise B120); None when the task has none.
 
     >>> region = {"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PERSON"]}}
     >>> task_to_gold({"annotations": [{"ground_truth": True, "was_cancelled": False,
     ...                                "result": [region]}]})
     [Region(label='PERSON', start=0, end=3)]
     """
-    chosen = [
-        a
-        for a in task.get("annotations") or []
-        if isinstance(a, Mapping) and a.get("ground_truth") and not a.get("was_cancelled")
-    ]
-    return result_to_regions(chosen[-1].get("result") or []) if chosen else None
+    gold = split_annotations(task).gold
+    return result_to_regions(gold.get("result") or []) if gold is not None else None
 
 
 def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:

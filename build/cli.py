@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
 
 # Mounted without a name: its commands sit at the top level of `nkcorpus`.
@@ -33,8 +34,7 @@ def validate_cli(
     try:
         report = validate_exports(exports)
     except NkError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from exc
+        fail(exc)
     if as_json:
         payload = report.model_dump(mode="json", include={"files", "tasks", "problems"})
         payload.update(

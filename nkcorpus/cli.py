@@ -12,6 +12,7 @@ import typer
 from nkcorpus.annotation.cli import app as annotation_app
 from nkcorpus.annotation.studio.cli import app as studio_app
 from nkcorpus.build.cli import app as build_app
+from nkcorpus.cli_errors import print_error
 from nkcorpus.corpus.cli import app as seeds_app
 from nkcorpus.corpus.summary import summary_to_text
 from nkcorpus.errors import NkError
@@ -67,6 +68,6 @@ def main() -> None:
     """Console entry point: run the app, turning library errors into exit code 1."""
     try:
         app()
-    except NkError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
+    except NkError as exc:  # raised by commands that do not catch their own
+        print_error(exc)
         sys.exit(1)

@@ -11,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from nkcorpus.cli_errors import fail
 from nkcorpus.errors import StudioError
 
 app = typer.Typer(help="Run Label Studio and move tasks and annotations in and out of it.")
@@ -31,11 +32,6 @@ DataDirOption = Annotated[
         "when $LABEL_STUDIO_API_KEY is unset."
     ),
 ]
-
-
-def _fail(exc: StudioError) -> NoReturn:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(1)
 
 
 class _Spinner:
@@ -145,7 +141,7 @@ def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout
         typer.echo("Label Studio stopped.")
     except StudioError as exc:
         spinner.clear()
-        _fail(exc)
+        fail(exc)
     except KeyboardInterrupt:
         spinner.clear()
         typer.echo("\ninterrupted; Label Studio stopped.", err=True)
@@ -167,7 +163,7 @@ def sync_command(
     try:
         report = sync(tasks or default_tasks_path(), url, data_dir=data_dir)
     except StudioError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(report.summary())
 
 
@@ -186,5 +182,5 @@ def pull_command(
     try:
         report = pull(out or default_exports_dir(), url, data_dir=data_dir)
     except StudioError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(f"{report.summary()} in {time.monotonic() - started:.1f} s")
