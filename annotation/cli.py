@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.score import prelabel_report, report_to_text
 from nkcorpus.annotation.tasks import write_tasks
 from nkcorpus.cli_errors import fail
@@ -67,3 +68,38 @@ def prelabel_report_cli(
         typer.echo(json.dumps(report.model_dump(mode="json"), indent=2, sort_keys=True))
     else:
         typer.echo(report_to_text(report), nl=False)
+
+
+@app.command("counts")
+def counts_cli(
+    exports: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Label Studio exports (default: every file in annotation/exports)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Gold spans per label and relations per type, per document."""
+    from dataclasses import asdict
+
+    from nkcorpus.annotation.counts import counts_to_markdown, gold_to_counts
+    from nkcorpus.build.validate import validate_exports
+    from nkcorpus.paths import default_exports
+    from nkcorpus.schema.model import load_schema
+
+    try:
+        paths = exports or default_exports()
+        if not paths:
+            raise AnnotationError(
+                "A231",
+                "no exports given and annotation/exports/ is empty; run `nkcorpus studio pull`",
+            )
+        schema = load_schema()
+        report = validate_exports(paths, schema=schema)
+        report.raise_for_problems()
+        rows = gold_to_counts(report.gold, schema)
+    except NkError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps([asdict(row) for row in rows], indent=2))
+    else:
+        typer.echo(counts_to_markdown(rows, schema), nl=False)

@@ -9,9 +9,16 @@ mention must lie inside a STATISTIC span or be listed, with its reason, in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.prelabel.numbers import NUMBER_WORDS, SCALE_WORDS
+from nkcorpus.schema.records import STATISTIC_LABEL
 
 _WORDS = sorted({*NUMBER_WORDS, *SCALE_WORDS}, key=len, reverse=True)
 _WORD = "(?:" + "|".join(_WORDS) + ")"
@@ -32,7 +39,76 @@ class NumberMention:
 def text_to_number_mentions(text: str) -> list[NumberMention]:
     """Every number mention in `text`, in order, as `[start, end)` code points.
 
-    >>> [m.text for m in text_to_number_mentions("At least 11 of twenty-five, in 2019; one in five.")]
+    >>> mentions = text_to_number_mentions("At least 11 of twenty-five, in 2019; one in five.")
+    >>> [m.text for m in mentions]
     ['11', 'twenty-five', '2019', 'one', 'five']
     """
     return [NumberMention(m.start(), m.end(), m.group()) for m in _MENTION.finditer(text)]
+
+
+EXCLUSION_REASONS = frozenset(
+    {"year", "date", "age", "duration", "measurement", "money", "not_a_quantity", "name_or_title"}
+)
+EXCLUSIONS_FILE = "number_exclusions.yaml"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A number that is deliberately not a STATISTIC, and why."""
+
+    start: int
+    text: str
+    reason: str
+
+
+def load_exclusions(path: Path) -> dict[str, list[Exclusion]]:
+    """doc_id -> its exclusions, from `annotation/number_exclusions.yaml`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return {
+            doc_id: [Exclusion(int(e["start"]), str(e["text"]), str(e["reason"])) for e in items]
+            for doc_id, items in (raw.get("exclusions") or {}).items()
+        }
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise AnnotationError(
+            "A230", f"{path}: cannot read the number exclusions ({exc}); fix the file's shape"
+        ) from exc
+
+
+def number_coverage_problems(
+    text: str, spans: Sequence[Mapping[str, Any]], exclusions: Sequence[Exclusion]
+) -> list[str]:
+    """Every way the numbers of `text` are not accounted for, as messages.
+
+    A number mention must lie inside a STATISTIC span or be excluded; an
+    exclusion must match the text, give a known reason, and not be a number
+    that is inside a STATISTIC.
+
+    >>> spans = [{"label": "STATISTIC", "start": 0, "end": 11}]
+    >>> number_coverage_problems("at least 11 in 2019", spans, [])
+    ["number '2019' at 15 ('at least 11 in 2019') is neither in a STATISTIC span nor excluded"]
+    """
+    statistics = [(s["start"], s["end"]) for s in spans if s.get("label") == STATISTIC_LABEL]
+    by_place = {(e.start, e.text): e for e in exclusions}
+    problems = []
+    for mention in text_to_number_mentions(text):
+        inside = any(a <= mention.start and mention.end <= b for a, b in statistics)
+        excluded = by_place.pop((mention.start, mention.text), None)
+        context = text[max(0, mention.start - 30) : mention.end + 30].replace("\n", " ")
+        where = f"number {mention.text!r} at {mention.start} ({context!r})"
+        if inside and excluded:
+            problems.append(f"{where} is inside a STATISTIC and also excluded; drop the exclusion")
+        elif not inside and not excluded:
+            problems.append(f"{where} is neither in a STATISTIC span nor excluded")
+        elif excluded and excluded.reason not in EXCLUSION_REASONS:
+            problems.append(
+                f"{where}: exclusion reason {excluded.reason!r} is not one of "
+                f"{sorted(EXCLUSION_REASONS)}"
+            )
+    for exclusion in by_place.values():
+        problems.append(
+            f"exclusion {exclusion.text!r} at {exclusion.start} matches no number of the text "
+            f"(found {text[exclusion.start : exclusion.start + len(exclusion.text)]!r}); "
+            "update or delete it"
+        )
+    return problems

@@ -36,3 +36,12 @@ def annotation_dir(root: Path | None = None) -> Path:
 
 def dataset_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "dataset"
+
+
+def exports_dir(root: Path | None = None) -> Path:
+    return annotation_dir(root) / "exports"
+
+
+def default_exports(root: Path | None = None) -> list[Path]:
+    """Every committed Label Studio export, oldest first (names start with a UTC stamp)."""
+    return sorted(exports_dir(root).glob("*.json"))
