@@ -168,3 +168,22 @@ def is_statistic(span: Span) -> bool:
     if len(after) and after[0].text == "-":  # "24-year-old", "10-foot"
         after = after[1:]
     return not (len(after) and after[0].lower_ in UNIT_WORDS)
+
+
+def statistic_text_to_value(text: str) -> float | None:
+    """The normalised value of a STATISTIC span: its qualifier phrase dropped,
+    a percentage as a fraction; None when the rest is not a number.
+
+    >>> statistic_text_to_value("at least 34,000"), statistic_text_to_value("nearly one in five")
+    (34000.0, 0.2)
+    >>> statistic_text_to_value("20 percent"), statistic_text_to_value("many")
+    (0.2, None)
+    """
+    words = re.findall(r"\d[\d,.]*\d|\d|%|[\w.'-]+", text.lower())
+    for length in sorted({len(q) for q in QUALIFIERS}, reverse=True):
+        if tuple(words[:length]) in QUALIFIERS:
+            words = words[length:]
+            break
+    percent = bool(words) and words[-1] in PERCENT_WORDS
+    value = text_to_number(" ".join(words[:-1] if percent else words))
+    return None if value is None else (value / 100 if percent else value)
