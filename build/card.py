@@ -25,6 +25,13 @@ LICENSE_NOTE = (
     "texts remain the copyright of their publishers and are included for non-commercial "
     "research on the annotations; check the publishers' terms before any other use."
 )
+ANNOTATION_NOTE = """\
+Who annotated: the gold of every released document was made by an AI agent
+working through the project's own Label Studio server and its API, starting
+from each task's pre-annotation, then re-read in full against the guidelines
+in a second review pass (see the guidelines' changelog). No human annotated,
+and each document has one annotation, so no inter-annotator agreement exists.
+Details and known limitations: `DATASHEET.md`, section Labelling."""
 CONFIG_TEXT = {
     "documents": "one row per article: text, gold `spans` (offsets, label, attributes) and "
     "`relations` (the default config)",
@@ -187,10 +194,14 @@ Source documents are the seed files listed in the repository's
 cleaned deterministically, pre-annotated by spaCy rules and annotated in
 Label Studio; the annotation a reviewer starred as ground truth is the gold.
 
+{ANNOTATION_NOTE}
+
 - Near-duplicate copies withheld from this release: {withheld}.
 - Tasks without a reviewed annotation, left out: {unreviewed}.
 
-Pre-annotation F1 against the gold ({facts.prelabel.get("export", "no export")}):
+Pre-annotation F1 against the gold ({facts.prelabel.get("export", "no export")}; the gold
+was started from these pre-annotations, so the scores overstate what the rules
+would reach against independently made gold):
 
 {_prelabel_table(facts)}
 

@@ -1,7 +1,8 @@
-"""`validate EXPORT... [--json]`: check Label Studio exports before a build.
+"""Build-stage commands: `validate`, `build`, `verify`, `diff` and `publish`.
 
-Thin: parse, call `validate_exports`, print. Exit 0 when valid, 1 when not
-(or when the corpus or schema cannot be loaded).
+Thin: each parses its options, calls one library function and prints. Exit
+0 on success; 1 when the input is invalid, a release differs from its
+manifest, or the library raises.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from nkcorpus.build.errors import BuildError
 from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
 
@@ -55,3 +57,140 @@ def validate_cli(
         )
     if not report.valid:
         raise typer.Exit(1)
+
+
+VersionArg = Annotated[str, typer.Argument(help="A version, X.Y.Z (a leading v is accepted).")]
+DatasetDirOption = Annotated[
+    Path | None, typer.Option("--dataset-dir", help="Releases folder (default: dataset/).")
+]
+
+
+def _dataset_dir(option: Path | None) -> Path:
+    from nkcorpus.paths import dataset_dir
+
+    return option if option is not None else dataset_dir()
+
+
+@app.command("build")
+def build_cli(
+    version: Annotated[str, typer.Option("--version", help="The new version, X.Y.Z.")],
+    export: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--export", help="An export to read (repeatable; default: annotation/exports/*)."
+        ),
+    ] = None,
+    dataset_dir: DatasetDirOption = None,
+    split_ratios: Annotated[
+        str, typer.Option("--split-ratios", help="TRAIN,VALIDATION,TEST ratios of new groups.")
+    ] = "0.8,0.1,0.1",
+    reanchor: Annotated[
+        bool,
+        typer.Option("--reanchor", help="Move the spans of stale tasks onto the current text."),
+    ] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
+    from nkcorpus.build.release import build_release
+    from nkcorpus.build.splits import SplitRatios
+    from nkcorpus.paths import default_exports
+
+    try:
+        summary = build_release(
+            version,
+            export or default_exports(),
+            _dataset_dir(dataset_dir),
+            ratios=SplitRatios.parse(split_ratios),
+            reanchor=reanchor,
+            progress=progress,
+            echo=typer.echo,
+        )
+    except NkError as exc:
+        fail(exc)
+    splits = ", ".join(f"{name} {n}" for name, n in summary.splits.items())
+    typer.echo(
+        f"wrote {summary.folder}: {summary.documents} document(s) ({splits}), "
+        f"{summary.files} file(s)"
+    )
+    if summary.unreviewed:
+        typer.echo(f"left out, unreviewed: {', '.join(summary.unreviewed)}")
+    for withheld, kept in summary.withheld.items():
+        typer.echo(f"withheld near-duplicate: {withheld} (copy of {kept})")
+
+
+@app.command("verify")
+def verify_cli(
+    version: Annotated[
+        str | None, typer.Argument(help="X.Y.Z to check (default: every released version).")
+    ] = None,
+    dataset_dir: DatasetDirOption = None,
+) -> None:
+    """Check every file of a release against its MANIFEST.json; exit 1 on any difference."""
+    from nkcorpus.build.manifest import verify_release
+    from nkcorpus.build.release import parse_version, released_versions
+
+    root = _dataset_dir(dataset_dir)
+    try:
+        if version is None:
+            folders = released_versions(root)
+        else:
+            parse_version(version)
+            folders = [root / f"v{version.removeprefix('v')}"]
+        if not folders or not folders[0].is_dir():
+            raise BuildError("B402", f"no release {version or ''} in {root}; build one first")
+        problems = {folder.name: verify_release(folder) for folder in folders}
+    except NkError as exc:
+        fail(exc)
+    for name, found in problems.items():
+        typer.echo(f"{name}: {'OK' if not found else f'{len(found)} problem(s)'}")
+        for problem in found:
+            typer.echo(f"  {problem}")
+    if any(problems.values()):
+        raise typer.Exit(1)
+
+
+@app.command("diff")
+def diff_cli(
+    old: VersionArg,
+    new: VersionArg,
+    dataset_dir: DatasetDirOption = None,
+) -> None:
+    """Documents and spans added, removed and changed between two versions, per label."""
+    from nkcorpus.build.diff import diff_to_markdown, diff_versions
+    from nkcorpus.build.release import parse_version
+
+    root = _dataset_dir(dataset_dir)
+    try:
+        parse_version(old), parse_version(new)
+        result = diff_versions(
+            root / f"v{old.removeprefix('v')}", root / f"v{new.removeprefix('v')}"
+        )
+    except NkError as exc:
+        fail(exc)
+    typer.echo(f"{result.new}: " + diff_to_markdown(result), nl=False)
+
+
+@app.command("publish")
+def publish_cli(
+    version: VersionArg,
+    repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, ORG/NAME.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be sent; send nothing.")
+    ] = False,
+    dataset_dir: DatasetDirOption = None,
+) -> None:
+    """Upload a release to the Hugging Face Hub and tag it vX.Y.Z (token: $HF_TOKEN)."""
+    from nkcorpus.build.manifest import verify_release
+    from nkcorpus.build.publish import publish
+    from nkcorpus.build.release import parse_version
+
+    folder = _dataset_dir(dataset_dir) / f"v{version.removeprefix('v')}"
+    try:
+        parse_version(version)
+        if folder.is_dir() and (problems := verify_release(folder)):
+            raise BuildError("B403", f"{folder} differs from its manifest: {'; '.join(problems)}")
+        plan = publish(folder, repo_id, dry_run=dry_run)
+    except NkError as exc:
+        fail(exc)
+    typer.echo(plan.describe())
+    typer.echo("dry run: nothing was sent" if dry_run else f"published {plan.tag} to {repo_id}")

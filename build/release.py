@@ -44,6 +44,7 @@ class BuildSummary:
     unreviewed: list[str]
     withheld: dict[str, str]
     files: int
+    reanchored: list[str]
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -86,10 +87,15 @@ def build_release(
     ratios: SplitRatios | None = None,
     documents: Sequence[CleanDocument] | None = None,
     schema: LabelSchema | None = None,
+    reanchor: bool = False,
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
-    """Validate `exports` and write `dataset_dir/v<version>/`; raise, writing nothing, on error."""
+    """Validate `exports` and write `dataset_dir/v<version>/`; raise, writing nothing, on error.
+
+    With `reanchor`, stale tasks have their spans moved onto the current text;
+    every moved or dropped span is echoed and listed in the summary.
+    """
     parse_version(version)
     version = version.removeprefix("v")
     if not exports:
@@ -97,8 +103,10 @@ def build_release(
     target = _check_new_version(version, dataset_dir)
     documents = load_documents() if documents is None else documents
     schema = load_schema() if schema is None else schema
-    report = validate_exports(exports, documents=documents, schema=schema)
+    report = validate_exports(exports, documents=documents, schema=schema, reanchor=reanchor)
     report.raise_for_problems()
+    for note in report.reanchored:
+        echo(f"reanchored: {note}")
     selection = select_released(documents)
     released = [d for d in selection.released if d.doc_id in report.gold]
     unreviewed = [d.doc_id for d in selection.released if d.doc_id not in report.gold]
@@ -158,4 +166,5 @@ def build_release(
         unreviewed=unreviewed,
         withheld=selection.withheld,
         files=len(manifest["files"]) + 1,
+        reanchored=report.reanchored,
     )

@@ -59,6 +59,7 @@ class ValidationReport(BaseModel):
     gold: dict[str, GoldDocument]
     unreviewed: list[Unreviewed]
     annotations: list[dict[str, Any]]
+    reanchored: list[str] = []  # with --reanchor: every moved or dropped span of a stale task
 
     @property
     def valid(self) -> bool:

@@ -22,6 +22,7 @@ from nkcorpus.build.checks import Checker
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks
 from nkcorpus.build.gold import annotator_id, split_annotations
+from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
 from nkcorpus.corpus.documents import CleanDocument
@@ -38,7 +39,10 @@ def _guarded(path: Path, problems: list[Problem]) -> Iterator[dict[str, Any]]:
 
 
 def _check_task(
-    item: ExportTask, corpus: Mapping[str, CleanDocument], problems: list[Problem]
+    item: ExportTask,
+    corpus: Mapping[str, CleanDocument],
+    problems: list[Problem],
+    reanchor: bool = False,
 ) -> dict[str, Any]:
     """Task-level checks; returns the location fields for later messages."""
     doc_id, data = item.data.get("doc_id"), item.data
@@ -64,12 +68,16 @@ def _check_task(
             )
         )
     elif data.get("text_sha256") != document.text_sha256 or data["text"] != document.text:
+        if reanchor:
+            where["new_text"] = document.text
+            return where
         problems.append(
             Problem(
                 code="B153",
                 message=f"stale task: its text (sha256 "
                 f"{str(data.get('text_sha256'))[:12]}…) differs from the current cleaned document "
-                f"(sha256 {document.text_sha256[:12]}…); re-annotate the current text",
+                f"(sha256 {document.text_sha256[:12]}…); re-annotate the current text, or "
+                "build with --reanchor to move its spans onto it",
                 **where,
             )
         )
@@ -80,11 +88,14 @@ def validate_exports(
     paths: Iterable[Path | str],
     documents: Sequence[CleanDocument] | None = None,
     schema: LabelSchema | None = None,
+    reanchor: bool = False,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
     `documents` defaults to the cleaned seeds (`load_documents()`), `schema`
-    to `schema/labels.yaml`.
+    to `schema/labels.yaml`. With `reanchor`, a stale task's spans are moved
+    onto the current text (`nkcorpus.build.reanchor`) instead of being an
+    error, and every moved or dropped span is listed in `report.reanchored`.
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
@@ -101,9 +112,9 @@ def validate_exports(
     corpus = {d.doc_id: d for d in documents}
     checker = Checker(schema, problems)
     seen: dict[str, ExportTask] = {}
-    report: dict[str, Any] = {"gold": {}, "unreviewed": [], "annotations": []}
+    report: dict[str, Any] = {"gold": {}, "unreviewed": [], "annotations": [], "reanchored": []}
     for item in tasks:
-        where = _check_task(item, corpus, problems)
+        where = _check_task(item, corpus, problems, reanchor)
         doc_id = where["doc_id"]
         if not isinstance(doc_id, str) or not isinstance(item.data.get("text"), str):
             continue
@@ -140,12 +151,18 @@ def _check_annotations(
         )
         return
     text = item.data["text"]
+    new_text = where.pop("new_text", None)
     for annotation in [split.gold, *split.others]:
         at = {**where, "annotation_id": annotation.get("id")}
         raw_spans, raw_relations = result_to_spans(
             annotation.get("result") or [], text, checker.schema
         )
-        spans = checker.spans(raw_spans, text, **at)
+        if new_text is not None:
+            raw_spans, raw_relations, notes = _reanchor(
+                text, new_text, raw_spans, raw_relations, at
+            )
+            report["reanchored"] += notes
+        spans = checker.spans(raw_spans, text if new_text is None else new_text, **at)
         labels = {s["id"]: s["label"] for s in raw_spans}
         relations = checker.relations(raw_relations, labels, **at)
         is_gold = annotation is split.gold
@@ -175,3 +192,32 @@ def _check_annotations(
             checker.problems.append(Problem(code="B135", message=message, **where))
             continue
         report["annotations"].append(model.model_dump(mode="json"))
+
+
+def _reanchor(
+    old_text: str,
+    new_text: str,
+    spans: list[dict[str, Any]],
+    relations: list[dict[str, Any]],
+    at: Mapping[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Move one stale annotation's spans onto the current text; notes name every change."""
+    moved = reanchor_spans(old_text, new_text, spans)
+    kept_relations, lost_relations = relations_after_reanchor(relations, moved.kept_ids)
+    prefix = (
+        f"{at['file']}, task {at['task_id']} (doc {at['doc_id']}), annotation {at['annotation_id']}"
+    )
+    notes = [
+        f"{prefix}, region {m.span_id}: moved [{m.old_start}, {m.old_end}) -> "
+        f"[{m.new_start}, {m.new_end})"
+        for m in moved.moved
+    ]
+    notes += [
+        f"{prefix}, region {d.span_id}: dropped {d.text!r} at {d.old_start} ({d.reason})"
+        for d in moved.dropped
+    ]
+    notes += [
+        f"{prefix}: dropped relation {r['type']} {r['head']} -> {r['tail']} (an end was dropped)"
+        for r in lost_relations
+    ]
+    return moved.spans, kept_relations, notes
