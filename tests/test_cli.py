@@ -13,11 +13,16 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
     monkeypatch.chdir(repo_root)
     result = runner.invoke(app, ["pipeline", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    released = sorted(p for p in (repo_root / "dataset").rglob("*") if p.is_file())
+    before = {p: p.stat().st_mtime_ns for p in released}
     assert (
-        "[4/4] summary" in result.output
+        "[4/6] summary" in result.output
         and (tmp_path / "tasks.json").is_file()
         and "5 documents" in result.output
     )
+    assert "[6/6] load" in result.output and "documents: train 3, test 1" in result.output
+    assert (tmp_path / "dataset" / "v0.0.0" / "MANIFEST.json").is_file()
+    assert {p: p.stat().st_mtime_ns for p in released} == before
     rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]
     assert [r["doc_id"] for r in rows] == sorted(r["doc_id"] for r in rows)
     assert len(rows) == 5 and all(r["text"] and r["text_sha256"] for r in rows)
