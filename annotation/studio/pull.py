@@ -29,7 +29,7 @@ from nkcorpus.annotation.studio.client import (
 from nkcorpus.annotation.studio.credentials import resolve_api_key
 from nkcorpus.atomic import atomic_write_bytes
 from nkcorpus.errors import StudioError
-from nkcorpus.paths import annotation_dir
+from nkcorpus.paths import exports_dir
 
 # Label Studio renders these relative to the time of the export ("3 minutes");
 # they would make two exports of the same data differ.
@@ -39,7 +39,7 @@ VOLATILE_KEYS = frozenset({"created_ago"})
 def default_exports_dir() -> Path:
     """`<repo>/annotation/exports/`."""
     try:
-        return annotation_dir() / "exports"
+        return exports_dir()
     except FileNotFoundError as exc:
         raise StudioError("A132", f"{exc}; or pass --out.") from exc
 
