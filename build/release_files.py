@@ -68,12 +68,13 @@ def write_tables(
             gold = report.gold[document.doc_id]
             split = splits[document.doc_id]
             own = sorted(annotations.get(document.doc_id, []), key=lambda a: a["annotation_id"])
-            rows = document_to_rows(document, gold, own, split, nlp, models, schema)
+            doc = spans_to_doc(nlp, document.text, gold.spans, gold.doc_id)
+            rows = document_to_rows(document, gold, own, split, doc, models, schema)
             for config, table in rows.tables.items():
                 for row in table:
                     writers[(config, split)].write(row)
             out.stats.add(rows)
-            out.docs.append((split, spans_to_doc(nlp, document.text, gold.spans, gold.doc_id)))
+            out.docs.append((split, doc))
             advance(1)
     finally:
         for writer in writers.values():

@@ -139,12 +139,14 @@ def document_to_rows(
     gold: GoldDocument,
     annotations: Sequence[Row],
     split: str,
-    nlp: Language,
+    doc: Doc,
     models: RecordModels,
     schema: LabelSchema,
 ) -> DocumentRows:
-    """Every table's rows of one released document, each checked by its record model."""
-    doc = spans_to_doc(nlp, document.text, gold.spans, document.doc_id)
+    """Every table's rows of one released document, each checked by its record model.
+
+    `doc` is the document tokenised with its gold spans (`spans_to_doc`).
+    """
     raw = {
         "documents": [
             {
