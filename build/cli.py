@@ -127,15 +127,11 @@ def verify_cli(
 ) -> None:
     """Check every file of a release against its MANIFEST.json; exit 1 on any difference."""
     from nkcorpus.build.manifest import verify_release
-    from nkcorpus.build.release import parse_version, released_versions
+    from nkcorpus.build.release import released_versions, version_folder
 
     root = _dataset_dir(dataset_dir)
     try:
-        if version is None:
-            folders = released_versions(root)
-        else:
-            parse_version(version)
-            folders = [root / f"v{version.removeprefix('v')}"]
+        folders = released_versions(root) if version is None else [version_folder(root, version)]
         if not folders or not folders[0].is_dir():
             raise BuildError("B402", f"no release {version or ''} in {root}; build one first")
         problems = {folder.name: verify_release(folder) for folder in folders}
@@ -157,14 +153,11 @@ def diff_cli(
 ) -> None:
     """Documents and spans added, removed and changed between two versions, per label."""
     from nkcorpus.build.diff import diff_to_markdown, diff_versions
-    from nkcorpus.build.release import parse_version
+    from nkcorpus.build.release import version_folder
 
     root = _dataset_dir(dataset_dir)
     try:
-        parse_version(old), parse_version(new)
-        result = diff_versions(
-            root / f"v{old.removeprefix('v')}", root / f"v{new.removeprefix('v')}"
-        )
+        result = diff_versions(version_folder(root, old), version_folder(root, new))
     except NkError as exc:
         fail(exc)
     typer.echo(f"{result.new}: " + diff_to_markdown(result), nl=False)
@@ -182,11 +175,10 @@ def publish_cli(
     """Upload a release to the Hugging Face Hub and tag it vX.Y.Z (token: $HF_TOKEN)."""
     from nkcorpus.build.manifest import verify_release
     from nkcorpus.build.publish import publish
-    from nkcorpus.build.release import parse_version
+    from nkcorpus.build.release import version_folder
 
-    folder = _dataset_dir(dataset_dir) / f"v{version.removeprefix('v')}"
     try:
-        parse_version(version)
+        folder = version_folder(_dataset_dir(dataset_dir), version)
         if folder.is_dir() and (problems := verify_release(folder)):
             raise BuildError("B403", f"{folder} differs from its manifest: {'; '.join(problems)}")
         plan = publish(folder, repo_id, dry_run=dry_run)

@@ -55,6 +55,12 @@ def parse_version(text: str) -> tuple[int, int, int]:
     return (int(match[1]), int(match[2]), int(match[3]))
 
 
+def version_folder(dataset_dir: Path, version: str) -> Path:
+    """`dataset_dir/vX.Y.Z`; raises B301 unless `version` is X.Y.Z (a leading v is accepted)."""
+    parse_version(version)
+    return dataset_dir / f"v{version.removeprefix('v')}"
+
+
 def released_versions(dataset_dir: Path) -> list[Path]:
     """The version folders of `dataset_dir`, oldest first."""
     folders = [p for p in dataset_dir.glob("v*") if p.is_dir() and _VERSION.match(p.name[1:])]
@@ -62,7 +68,7 @@ def released_versions(dataset_dir: Path) -> list[Path]:
 
 
 def _check_new_version(version: str, dataset_dir: Path) -> Path:
-    target = dataset_dir / f"v{version}"
+    target = version_folder(dataset_dir, version)
     if target.exists():
         raise BuildError(
             "B302",
