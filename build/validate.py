@@ -69,8 +69,7 @@ def _check_task(
         )
     elif data.get("text_sha256") != document.text_sha256 or data["text"] != document.text:
         if reanchor:
-            where["new_text"] = document.text
-            return where
+            return where  # `_check_annotations` moves the spans onto the current text
         problems.append(
             Problem(
                 code="B153",
@@ -130,16 +129,23 @@ def validate_exports(
             )
             continue
         seen[doc_id] = item
-        _check_annotations(item, where, checker, report)
+        current = corpus.get(doc_id)
+        stale = reanchor and current is not None and current.text != item.data["text"]
+        _check_annotations(item, where, checker, report, current.text if stale else None)
     return ValidationReport(
         files=[str(f) for f in files], tasks=len(tasks), problems=problems, **report
     )
 
 
 def _check_annotations(
-    item: ExportTask, where: dict[str, Any], checker: Checker, report: dict[str, Any]
+    item: ExportTask,
+    where: dict[str, Any],
+    checker: Checker,
+    report: dict[str, Any],
+    new_text: str | None = None,
 ) -> None:
-    """Gold selection and region checks of one task, filling `report`."""
+    """Gold selection and region checks of one task, filling `report`; with
+    `new_text` (a stale task, --reanchor) its spans are first moved onto it."""
     try:
         split = split_annotations(item.task, source=item.source)
     except NkError as exc:
@@ -151,7 +157,6 @@ def _check_annotations(
         )
         return
     text = item.data["text"]
-    new_text = where.pop("new_text", None)
     for annotation in [split.gold, *split.others]:
         at = {**where, "annotation_id": annotation.get("id")}
         raw_spans, raw_relations = result_to_spans(
