@@ -142,3 +142,172 @@ def test_validate_cli_exit_codes_and_json(tmp_path: Path) -> None:
     [problem] = payload["problems"]
     assert problem["code"] == "B131" and problem["region_id"] == "r"
     assert "label 'NOPE' is not in the schema" in problem["message"]
+
+
+# --- issue 11: what the merge or the region reader would lose or coerce silently ---
+
+
+def _gold_task(task_id: int, doc, result, **kw) -> dict:
+    return task(task_id, doc, [annotation(task_id * 10, result, gold=True)], **kw)
+
+
+def test_validate_refuses_a_task_id_given_twice_in_one_export(tmp_path: Path) -> None:
+    doc = documents()[0]
+    starred = _gold_task(1, doc, good_result(doc.text))
+    empty_copy = task(1, doc, [])  # same id, later in the file: the merge would keep it
+    _, report = _validate(tmp_path, [starred, empty_copy])
+    assert [p.code for p in report.problems] == ["B106"], _messages(report)
+    assert "task id 1 is given twice in this export (tasks at positions 0 and 1)" in str(
+        report.problems[0]
+    )
+
+
+def test_validate_refuses_a_newer_copy_that_loses_the_gold(tmp_path: Path) -> None:
+    doc = documents()[0]
+    old = write_export(tmp_path / "old.json", [_gold_task(1, doc, good_result(doc.text))])
+    newer = task(1, doc, [], updated_at="2026-02-01T00:00:00Z")
+    new = write_export(tmp_path / "new.json", [newer])
+    report = validate_exports([old, new], documents=documents())
+    assert [p.code for p in report.problems] == ["B107"], _messages(report)
+    message = str(report.problems[0])
+    assert "new.json, task 1" in message and "annotation(s) 10 in" in message
+    assert "old.json" in message and "git rm" in message
+    # the same two exports where the newer copy keeps a gold: valid
+    regold = _gold_task(1, doc, good_result(doc.text), updated_at="2026-02-01T00:00:00Z")
+    write_export(new, [regold])
+    assert validate_exports([old, new], documents=documents()).valid
+
+
+def test_validate_refuses_two_regions_with_one_id(tmp_path: Path) -> None:
+    doc = documents()[0]
+    text = doc.text
+    result = [
+        *region(text, "A man", "PERSON", "p1", roles="defector"),
+        *region(text, "reenter the North", "PERSON", "p1", roles="other"),
+    ]
+    _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
+    codes = sorted(p.code for p in report.problems)
+    assert codes == ["B138", "B138"], _messages(report)  # the labels and the roles choice
+    assert all(p.region_id == "p1" for p in report.problems)
+    assert "would be merged into one" in "\n".join(_messages(report))
+    assert report.gold == {}  # nothing half-read is kept
+
+
+@pytest.mark.parametrize("missing", [None, "", "   ", 7])
+def test_validate_refuses_a_region_without_an_id(tmp_path: Path, missing: object) -> None:
+    doc = documents()[0]
+    result = region(doc.text, "A man", "PERSON", "p1", roles="defector")
+    for item in result:
+        item["id"] = missing
+    _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
+    assert [p.code for p in report.problems] == ["B137", "B137"], _messages(report)
+    assert "has no region id" in str(report.problems[0])
+
+
+@pytest.mark.parametrize("bad", ["12", 12.0, True, -1, 2**60, None])
+def test_validate_refuses_offsets_that_are_not_integers(tmp_path: Path, bad: object) -> None:
+    doc = documents()[0]
+    result = region(doc.text, "A man", "PERSON", "p1", roles="defector")
+    for item in result:
+        item["value"]["start"] = bad
+    _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
+    codes = {p.code for p in report.problems}
+    assert "B139" in codes, _messages(report)
+    assert f"`start` is {bad!r}" in "\n".join(_messages(report))
+
+
+def test_validate_refuses_an_attribute_without_its_region(tmp_path: Path) -> None:
+    doc = documents()[0]
+    person = region(doc.text, "A man", "PERSON", "p1", roles="defector")
+    person[1]["value"] = {**person[1]["value"], "start": 1}  # attribute set on other offsets
+    orphan = region(doc.text, "reenter the North", "CROSSING", "c1", route="unknown")[1:]
+    _, report = _validate(tmp_path, [_gold_task(1, doc, [*person, *orphan])])
+    found = "\n".join(_messages(report))
+    assert [p.code for p in report.problems] == ["B143", "B143"], found
+    assert "region p1: attribute 'roles' is set on (1, 5) but its region is at (0, 5)" in found
+    assert "region c1: attribute 'route' (result item 2) belongs to no labelled region" in found
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ground_truth", "true"),
+        ("was_cancelled", "no"),
+        ("id", "11"),
+        ("id", 2**60),
+        ("completed_by", 10**17),
+        ("completed_by", {"id": -4}),
+    ],
+)
+def test_validate_refuses_annotation_fields_of_the_wrong_type(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    doc = documents()[0]
+    starred = _gold_task(1, doc, good_result(doc.text))
+    starred["annotations"][0][field] = value
+    _, report = _validate(tmp_path, [starred])
+    assert [p.code for p in report.problems] == ["B135"], _messages(report)
+    assert report.gold == {} and report.unreviewed == []  # neither kept nor called unreviewed
+
+
+@pytest.mark.parametrize("annotations", ["x", [1], [None]])
+def test_validate_refuses_annotations_that_are_not_objects(
+    tmp_path: Path, annotations: object
+) -> None:
+    doc = documents()[0]
+    broken = task(1, doc, [])
+    broken["annotations"] = annotations
+    _, report = _validate(tmp_path, [broken])
+    assert [p.code for p in report.problems] == ["B135"], _messages(report)
+
+
+def test_validate_refuses_overlapping_gold_spans(tmp_path: Path) -> None:
+    doc = documents()[0]
+    text = doc.text
+    result = [
+        *good_result(text),
+        *region(
+            text,
+            "reenter",
+            "CROSSING",
+            "c2",
+            direction="unknown",
+            route="unknown",
+            status="completed",
+        ),  # fmt: skip
+        *region(text, "A man", "MOTIVE", "m2", category="other"),
+    ]
+    _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
+    assert sorted(p.code for p in report.problems) == ["B144", "B144"], _messages(report)
+    found = "\n".join(_messages(report))
+    assert "gold spans overlap: CROSSING c2 [88, 95) 'reenter' and CROSSING c1 [88, 105)" in found
+    assert "MOTIVE m2" in found and "PERSON p1" in found
+
+
+def test_validate_allows_overlaps_in_an_annotation_that_is_not_gold(tmp_path: Path) -> None:
+    doc = documents()[0]
+    text = doc.text
+    overlapping = [*region(text, "A man", "PERSON", "p1", roles="other"),
+                   *region(text, "A man", "MOTIVE", "m1", category="other")]  # fmt: skip
+    tasks = [
+        task(1, doc, [annotation(10, good_result(text), gold=True), annotation(11, overlapping)])
+    ]
+    _, report = _validate(tmp_path, tasks)
+    assert report.valid, _messages(report)
+    [other] = [a for a in report.annotations if a["annotation_id"] == 11]
+    assert [(s["id"], s["start"], s["end"]) for s in other["spans"]] == [
+        ("m1", 0, 5),
+        ("p1", 0, 5),
+    ]
+
+
+def test_validate_refuses_a_gold_span_that_cuts_a_token(tmp_path: Path) -> None:
+    doc = documents()[0]
+    text = doc.text
+    result = [*good_result(text), *region(text, "enter the N", "CROSSING", "c9",
+              direction="unknown", route="unknown", status="completed")]  # fmt: skip
+    _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
+    codes = sorted(p.code for p in report.problems)
+    assert "B145" in codes, _messages(report)
+    found = "\n".join(_messages(report))
+    assert "cuts the token(s) 'reenter', 'North'" in found

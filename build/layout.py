@@ -1,0 +1,71 @@
+"""Can a release represent these gold spans? The rules `validate` applies so
+that `build` never fails on what `validate` accepted.
+
+- No two gold spans overlap or nest, whatever their labels (GUIDELINES,
+  "Spans never overlap or nest"): the `tokens` table's BIO tags and the
+  DocBins' `doc.ents` give each token at most one label. B144 names both.
+- Every gold span starts and ends on a token boundary of the `tokens` table's
+  tokeniser, so its BIO tags and its `doc.ents` entity cover exactly its
+  text. B145 names the span and the tokens it cuts.
+
+Annotator annotations that are not gold are released in the `annotations`
+table only, by offsets, where overlaps are representable: these rules are
+applied to the gold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Language:
+    from nkcorpus.build.tables import sentence_nlp
+
+    return sentence_nlp()
+
+
+def overlapping_pairs(
+    spans: Sequence[Mapping[str, Any]],
+) -> Iterator[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Every pair of spans that share a code point, in start order.
+
+    >>> a = {"id": "a", "start": 0, "end": 5}
+    >>> b = {"id": "b", "start": 3, "end": 8}
+    >>> c = {"id": "c", "start": 8, "end": 9}
+    >>> [(x["id"], y["id"]) for x, y in overlapping_pairs([c, b, a])]
+    [('a', 'b')]
+    """
+    ordered = sorted(spans, key=lambda s: (s["start"], s["end"], str(s["id"])))
+    open_spans: list[Mapping[str, Any]] = []
+    for span in ordered:
+        open_spans = [o for o in open_spans if o["end"] > span["start"]]
+        for other in open_spans:
+            yield other, span
+        open_spans.append(span)
+
+
+def misaligned_spans(
+    spans: Sequence[Mapping[str, Any]], text: str
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """The spans that do not start and end on token boundaries, each with the
+    tokens it cuts.
+
+    >>> spans = [{"id": "a", "start": 0, "end": 3}, {"id": "b", "start": 4, "end": 9}]
+    >>> [(s["id"], cut) for s, cut in misaligned_spans(spans, "Kim crossed.")]
+    [('b', "'crossed'")]
+    """
+    doc = _tokenizer().make_doc(text)
+    for span in spans:
+        if doc.char_span(span["start"], span["end"]) is not None:
+            continue
+        cut = [
+            repr(t.text)
+            for t in doc
+            if t.idx < span["start"] < t.idx + len(t) or t.idx < span["end"] < t.idx + len(t)
+        ]
+        yield span, ", ".join(cut)
