@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from nkcorpus.build.checks import Checker
 from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks
+from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks, task_updated_at
 from nkcorpus.build.gold import annotator_id, split_annotations
 from nkcorpus.build.layout import misaligned_spans, overlapping_pairs
 from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
@@ -58,6 +58,14 @@ class _Copies:
         try:
             for position, task in enumerate(iter_export(path)):
                 task_id = task["id"]
+                try:  # the merge orders copies by it: a bad one is this task's problem
+                    task_updated_at(task, where="this task")
+                except BuildError as exc:
+                    self.problems.append(
+                        Problem(code=exc.code, file=str(path), task_id=task_id,
+                                doc_id=_doc_id(task), message=exc.message)
+                    )  # fmt: skip
+                    continue
                 if task_id in positions:
                     self.problems.append(
                         Problem(
