@@ -1,22 +1,44 @@
 """Adding seed documents: put a .txt or .html file into seeds/, run
 `nkcorpus seeds add`, review the appended entry. All-or-nothing: any bad file
-means the manifest is left exactly as it was."""
+means the manifest is left exactly as it was.
+
+`seeds add FILE...` considers only the named files, so an odd file elsewhere
+in seeds/ never blocks adding a good one; a bare `seeds add` considers every
+unlisted entry of the folder (hidden names excepted) and lists each odd one
+as a problem. Only regular files are opened: a symlink, directory, FIFO or
+device is refused from its `lstat`, so nothing can hang on it."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from nkcorpus.corpus.clean import lines_to_body
 from nkcorpus.corpus.dedup import find_near_duplicates, pairs_to_groups
 from nkcorpus.corpus.guess import guess_body, guess_published, guess_title
 from nkcorpus.corpus.html_text import html_title
-from nkcorpus.corpus.manifest import Manifest, ManifestEntry, load_manifest, save_manifest
-from nkcorpus.corpus.rawtext import SUPPORTED_SUFFIXES, decode_raw, file_format, raw_lines
-from nkcorpus.corpus.rawtext import file_sha256 as sha256_of
+from nkcorpus.corpus.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    ManifestEntry,
+    load_manifest,
+    save_manifest,
+    seed_name_problem,
+    suggest_seed_name,
+)
+from nkcorpus.corpus.rawtext import decode_raw, file_format, raw_lines
 from nkcorpus.errors import SeedError, ValidationFailed
+from nkcorpus.lock import resource_lock
 
-_IGNORED = {"manifest.yaml"}
+# A news article, even as a full HTML page, is far below this; the whole file is read.
+MAX_SEED_BYTES = 16 * 1024 * 1024
+_KINDS = {stat.S_ISDIR: "a directory", stat.S_ISFIFO: "a FIFO (named pipe)"}
+_KINDS |= {stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a device", stat.S_ISBLK: "a device"}
 
 
 @dataclass
@@ -26,94 +48,217 @@ class AddResult:
     regrouped: dict[str, str] = field(default_factory=dict)
 
 
+def shown(path: Path) -> str:
+    """`path` as printed in messages: quoted and escaped when it has spaces,
+    control characters or non-ASCII, so the name in the message is unambiguous."""
+    text = str(path)
+    return text if text.isascii() and text.isprintable() and " " not in text else repr(text)
+
+
 def unlisted_files(seeds_dir: Path, manifest: Manifest) -> list[Path]:
-    """Seed-like files in `seeds_dir` that have no manifest entry, sorted."""
-    listed = {entry.file for entry in manifest.documents}
-    return sorted(
-        path
-        for path in Path(seeds_dir).iterdir()
-        if path.is_file()
-        and path.suffix.lower() in SUPPORTED_SUFFIXES
-        and path.name not in listed
-        and path.name not in _IGNORED
-    )
+    """Every entry of `seeds_dir` that the manifest does not list, sorted:
+    not only seed-like files, so that odd ones are reported, not skipped.
+    Hidden names (`.git*`, editor and lock files) are not seeds and are left out."""
+    listed = {entry.file for entry in manifest.documents} | {MANIFEST_NAME}
+    try:
+        names = os.listdir(seeds_dir)
+    except OSError as exc:
+        raise SeedError(
+            "D043", f"{shown(seeds_dir)}: cannot list the seeds folder ({exc.strerror or exc})"
+        ) from exc
+    return sorted(Path(seeds_dir) / n for n in names if n not in listed and not n.startswith("."))
 
 
-def file_to_entry(path: Path) -> ManifestEntry:
-    """A new manifest entry for `path` with best-effort guesses, marked unreviewed."""
-    data = path.read_bytes()
+def read_seed_file(path: Path) -> bytes:
+    """The bytes of a seed file. Anything but a regular file is refused before
+    it is opened; the open itself neither follows links nor blocks."""
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError) as exc:
+        raise SeedError(
+            "D014",
+            f"{shown(path)}: cannot find it ({getattr(exc, 'strerror', None) or exc}); "
+            "check the name, or copy the file into seeds/",
+        ) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise SeedError(
+            "D015",
+            f"{shown(path)}: a symbolic link; seeds are regular files, never edited: replace it "
+            "with a copy of its target (cp --remove-destination TARGET LINK)",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((k for test, k in _KINDS.items() if test(info.st_mode)), "not a regular file")
+        raise SeedError(
+            "D016", f"{shown(path)}: {kind}, not a seed file; move it out of the seeds folder"
+        )
+    if info.st_size > MAX_SEED_BYTES:
+        raise SeedError(
+            "D019",
+            f"{shown(path)}: {info.st_size} bytes, more than the {MAX_SEED_BYTES} a seed "
+            "may have; save only the article page",
+        )
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped after lstat
+                raise SeedError("D016", f"{shown(path)}: not a regular file; move it out")
+            data = handle.read(MAX_SEED_BYTES + 1)
+    except OSError as exc:
+        raise SeedError("D014", f"{shown(path)}: cannot read it ({exc.strerror or exc})") from exc
+    if len(data) > MAX_SEED_BYTES:
+        raise SeedError("D019", f"{shown(path)}: more than {MAX_SEED_BYTES} bytes; save less")
+    return data
+
+
+def check_seed_path(seeds_dir: Path, path: Path, next_number: int) -> None:
+    """Refuse a path outside `seeds_dir` or a name that is not NNN_<ascii-slug>.txt|.html."""
+    if path.parent.resolve() != Path(seeds_dir).resolve():
+        raise SeedError(
+            "D046",
+            f"{shown(path)}: not in {shown(seeds_dir)}; copy the file into "
+            f"{shown(seeds_dir)}/ first, then add it",
+        )
+    problem = seed_name_problem(path.name)
+    if problem:
+        code, why = problem
+        raise SeedError(
+            code,
+            f"{shown(path)}: {why}; rename it to {suggest_seed_name(path.name, next_number)} "
+            "(the name without extension becomes its doc_id)",
+        )
+
+
+def file_to_entry(path: Path, data: bytes) -> ManifestEntry:
+    """A new manifest entry for `path` (content `data`) with guesses, marked unreviewed."""
     lines = raw_lines(path, data)
     if not any(line.strip() for line in lines):
-        raise SeedError("D011", f"{path}: no visible text; remove it or add the article text")
+        raise SeedError(
+            "D011", f"{shown(path)}: no visible text; remove it or add the article text"
+        )
     fmt = file_format(path)
     body = guess_body(lines)
     page_title = html_title(decode_raw(path, data)) if fmt == "html" else None
-    return ManifestEntry(
-        doc_id=path.stem,
-        file=path.name,
-        format=fmt,
-        sha256=sha256_of(path),
-        title=guess_title(lines, body, page_title),
-        publisher=None,
-        url=None,
-        published=guess_published(lines),
-        language="en",
-        body=body,
-        group=path.stem,
-        reviewed=False,
-        notes="Added by `nkcorpus seeds add`: body, title and date are guesses; review them.",
-    )
+    try:
+        return ManifestEntry(
+            doc_id=path.stem,
+            file=path.name,
+            format=fmt,
+            sha256=hashlib.sha256(data).hexdigest(),
+            title=guess_title(lines, body, page_title),
+            publisher=None,
+            url=None,
+            published=guess_published(lines),
+            language="en",
+            body=body,
+            group=path.stem,
+            reviewed=False,
+            notes="Added by `nkcorpus seeds add`: body, title and date are guesses; review them.",
+        )
+    except ValidationError as exc:  # the checks above should make this unreachable
+        raise SeedError(
+            "D048", f"{shown(path)}: cannot make a manifest entry ({exc.errors()[0]['msg']})"
+        ) from exc
 
 
 def regroup(seeds_dir: Path, entries: list[ManifestEntry]) -> list[ManifestEntry]:
     """Recompute every entry's near-duplicate group from the cleaned bodies."""
-    texts = {
-        e.doc_id: lines_to_body(raw_lines(Path(seeds_dir) / e.file), e.body, source=e.file)
-        for e in entries
-    }
+    texts, problems = {}, []
+    for e in entries:
+        path = Path(seeds_dir) / e.file
+        try:
+            data = read_seed_file(path)
+            _check_listed(path, e, data)
+            texts[e.doc_id] = lines_to_body(raw_lines(path, data), e.body, source=e.file)
+        except SeedError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValidationFailed(
+            "D045",
+            "no document was added: near-duplicate groups need every listed seed; restore "
+            "them (git checkout seeds/)",
+            problems,
+        )
     groups = pairs_to_groups(list(texts), find_near_duplicates(texts))
     return [e.model_copy(update={"group": groups[e.doc_id]}) for e in entries]
 
 
+def _check_listed(path: Path, entry: ManifestEntry, data: bytes) -> None:
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise SeedError(
+            "D040",
+            f"{shown(path)}: doc_id {entry.doc_id!r} already exists with different content; "
+            "raw seeds are never edited: restore the original (git checkout) and give the new "
+            "version another name",
+        )
+
+
+def _taken(path: Path, other: ManifestEntry) -> str:
+    return (
+        f"[D042] {shown(path)}: doc_id {other.doc_id!r} is also the name of {other.file}; "
+        "give one of them another NNN_ name"
+    )
+
+
+def _next_number(manifest: Manifest) -> int:
+    numbers = [int(e.doc_id.split("_")[0]) for e in manifest.documents if e.doc_id[:3].isdigit()]
+    return max(numbers, default=-1) + 1
+
+
 def add_documents(seeds_dir: Path, files: list[Path] | None = None) -> AddResult:
-    """Append entries for `files` (default: every unlisted seed file) and
+    """Append entries for `files` (default: every unlisted entry of the folder) and
     recompute near-duplicate groups. Raises ValidationFailed listing every bad
     file; then nothing is written."""
     seeds_dir = Path(seeds_dir)
+    if not seeds_dir.is_dir():
+        raise SeedError("D043", f"{shown(seeds_dir)}: no such seeds folder; pass --seeds DIR")
+    with resource_lock(f"seeds-{seeds_dir.resolve()}", "nkcorpus seeds add"):
+        return _add_locked(seeds_dir, files)
+
+
+def _add_locked(seeds_dir: Path, files: list[Path] | None) -> AddResult:
     manifest = load_manifest(seeds_dir)
-    candidates = unlisted_files(seeds_dir, manifest) if files is None else [Path(f) for f in files]
+    bare = files is None
+    candidates = unlisted_files(seeds_dir, manifest) if bare else [Path(f) for f in files]
+    candidates = list(dict.fromkeys(candidates))  # `seeds add a a` adds a once
     by_id = {e.doc_id: e for e in manifest.documents}
     by_sha = {e.sha256: e.doc_id for e in manifest.documents}
     result, new_entries, problems = AddResult(), [], []
+    next_number = _next_number(manifest)
+    listed = {e.file: e for e in manifest.documents}
     for path in candidates:
-        if path.resolve().parent != seeds_dir.resolve():
-            problems.append(f"{path}: copy the file into {seeds_dir}/ first, then add it")
-            continue
         try:
-            entry = file_to_entry(path)
-        except (SeedError, OSError) as exc:
+            if path.name in listed and path.parent.resolve() == seeds_dir.resolve():
+                _check_listed(path, listed[path.name], read_seed_file(path))
+                result.unchanged.append(listed[path.name].doc_id)
+                continue
+            check_seed_path(seeds_dir, path, next_number)
+            entry = file_to_entry(path, read_seed_file(path))
+        except SeedError as exc:
             problems.append(str(exc))
             continue
         existing = by_id.get(entry.doc_id)
         if existing is not None:
-            if existing.sha256 == entry.sha256:
-                result.unchanged.append(entry.doc_id)
-            else:
-                problems.append(
-                    f"[D040] {path}: doc_id {entry.doc_id!r} already exists with different "
-                    "content; raw seeds are never edited: give the new file another name"
-                )
+            if existing in new_entries:  # two new files, one doc_id: neither is added
+                new_entries.remove(existing)
+                problems.append(_taken(seeds_dir / existing.file, entry))
+            problems.append(_taken(path, existing))
             continue
         if entry.sha256 in by_sha:
             problems.append(
-                f"[D041] {path}: identical to the existing document {by_sha[entry.sha256]!r}; "
-                "remove the copy"
+                f"[D041] {shown(path)}: identical to the existing document "
+                f"{by_sha[entry.sha256]!r}; remove the copy"
             )
             continue
+        by_id[entry.doc_id] = entry
         by_sha[entry.sha256] = entry.doc_id
         new_entries.append(entry)
     if problems:
-        raise ValidationFailed("D049", "no document was added", problems)
+        hint = ""
+        if bare and new_entries:
+            names = " ".join(shown(seeds_dir / e.file) for e in new_entries)
+            hint = f"; to add the good files alone: nkcorpus seeds add {names}"
+        raise ValidationFailed("D049", f"no document was added{hint}", problems)
     entries = sorted([*manifest.documents, *new_entries], key=lambda e: e.doc_id)
     regrouped = regroup(seeds_dir, entries)
     result.added = [e.doc_id for e in new_entries]
@@ -123,5 +268,12 @@ def add_documents(seeds_dir: Path, files: list[Path] | None = None) -> AddResult
         if old.group != new.group and new.doc_id not in result.added
     }
     if new_entries or result.regrouped:
-        save_manifest(seeds_dir, Manifest(documents=tuple(regrouped)))
+        try:
+            save_manifest(seeds_dir, Manifest(documents=tuple(regrouped)))
+        except OSError as exc:
+            raise SeedError(
+                "D044",
+                f"{shown(seeds_dir / MANIFEST_NAME)}: cannot write the manifest "
+                f"({exc.strerror or exc}); it is unchanged: make the folder writable and retry",
+            ) from exc
     return result

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nkcorpus.corpus.add import add_documents
+from nkcorpus.corpus.add import add_documents, read_seed_file
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.rawtext import raw_lines
 from nkcorpus.corpus.summary import summarise, summary_to_text
@@ -29,7 +29,10 @@ def add_cli(
     ] = None,
     seeds: SeedsDir = None,
 ) -> None:
-    """Append manifest entries for new .txt/.html files in seeds/ (guesses to review)."""
+    """Append manifest entries for new .txt/.html files in seeds/ (guesses to review).
+
+    With FILE... only those files are considered; without, every unlisted entry of
+    seeds/, and any odd one (bad name, link, folder, FIFO) is listed as a problem."""
     folder = seeds or seeds_dir()
     result = add_documents(folder, files or None)
     for doc_id in result.added:
@@ -84,5 +87,5 @@ def lines_cli(
     file: Annotated[Path, typer.Argument(help="A raw seed file.")],
 ) -> None:
     """Print a raw file's numbered text lines, the frame of the manifest's line numbers."""
-    for number, line in enumerate(raw_lines(file), start=1):
+    for number, line in enumerate(raw_lines(file, read_seed_file(file)), start=1):
         typer.echo(f"{number:>5}: {line}")

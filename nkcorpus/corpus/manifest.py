@@ -5,6 +5,8 @@ them that a human decides lives here."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +24,54 @@ MANIFEST_HEADER = (
     "# Line numbers are 1-based and refer to the raw file's text lines\n"
     "# (for .html files: the lines of its text rendering, see `nkcorpus seeds lines`).\n"
 )
+
+
+# A new seed file is named NNN_<ascii-slug>.txt|.html|.htm; its stem is the doc_id.
+SEED_SUFFIXES_FORMAT = {".txt": "txt", ".html": "html", ".htm": "html"}
+SEED_SUFFIXES = tuple(SEED_SUFFIXES_FORMAT)
+SEED_STEM = re.compile(r"[0-9]{3,}_[A-Za-z0-9][A-Za-z0-9_-]*")
+MAX_STEM_CHARS = 80  # doc_ids travel into Label Studio, tables and file names
+
+
+def seed_name_problem(name: str) -> tuple[str, str] | None:
+    """(code, why) when `name` is not a valid seed file name, else None.
+
+    >>> seed_name_problem("005_yonhap-report.txt") is None
+    True
+    >>> seed_name_problem("005 my file.txt")[0]
+    'D018'
+    """
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in SEED_SUFFIXES:
+        return "D010", "unsupported file type: a seed file must end in .txt or .html"
+    if not SEED_STEM.fullmatch(stem):
+        return "D018", "the name is not NNN_<ascii-slug> (3+ digits, '_', ASCII letters/digits/-/_)"
+    if len(stem) > MAX_STEM_CHARS:
+        return (
+            "D018",
+            f"the name has {len(stem)} characters before the extension, over {MAX_STEM_CHARS}",
+        )
+    return None
+
+
+def suggest_seed_name(name: str, number: int) -> str:
+    """A valid seed name close to `name`; `number` is used when it has no NNN_ prefix.
+
+    >>> suggest_seed_name("005 Café story.txt", 9)
+    '005_cafe-story.txt'
+    >>> suggest_seed_name("-report", 9)
+    '009_report.txt'
+    >>> suggest_seed_name("-012 x", 9)
+    '012_x.txt'
+    """
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in SEED_SUFFIXES:
+        stem, suffix = name, "txt"
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    match = re.match(r"[\W_]*([0-9]{3,})[\W_]*(.*)", ascii_stem, re.S)
+    prefix, rest = (match.group(1), match.group(2)) if match else (f"{number:03d}", ascii_stem)
+    slug = re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-") or "document"
+    return f"{prefix}_{slug}"[:MAX_STEM_CHARS].rstrip("-_") + f".{suffix.lower()}"
 
 
 class _Model(BaseModel):
@@ -78,6 +128,18 @@ class ManifestEntry(_Model):
     reviewed: bool
     notes: str = ""
 
+    @model_validator(mode="after")
+    def _file_matches(self) -> ManifestEntry:
+        path = Path(self.file)
+        if path.name != self.file or self.file in {".", ".."} or "\\" in self.file:
+            raise ValueError(f"file {self.file!r} must be a plain file name inside seeds/")
+        if path.stem != self.doc_id or SEED_SUFFIXES_FORMAT.get(path.suffix.lower()) != self.format:
+            raise ValueError(
+                f"file {self.file!r} must be the doc_id {self.doc_id!r} plus the extension "
+                f"of its format {self.format!r}"
+            )
+        return self
+
 
 class Manifest(_Model):
     manifest_version: Literal[1] = 1
@@ -103,11 +165,17 @@ class Manifest(_Model):
 def load_manifest(seeds_dir: Path) -> Manifest:
     """Read and check `seeds_dir/manifest.yaml`; a missing file is an empty manifest."""
     path = Path(seeds_dir) / MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Manifest()
     try:
+        if not path.is_file():  # a directory or FIFO would fail or hang on read
+            raise OSError(f"{path} is not a regular file")
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Manifest.model_validate(raw)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedError(
+            "D003", f"{path}: cannot read the manifest ({exc}); restore it (git checkout {path})"
+        ) from exc
     except yaml.YAMLError as exc:
         raise SeedError("D001", f"{path}: not valid YAML: {exc}. Fix the file by hand.") from exc
     except ValidationError as exc:

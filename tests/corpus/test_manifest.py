@@ -1,7 +1,15 @@
+import os
+
 import pytest
 
 from nkcorpus.corpus.documents import load_documents
-from nkcorpus.corpus.manifest import MANIFEST_NAME, load_manifest, manifest_to_yaml
+from nkcorpus.corpus.manifest import (
+    MANIFEST_NAME,
+    load_manifest,
+    manifest_to_yaml,
+    seed_name_problem,
+    suggest_seed_name,
+)
 from nkcorpus.corpus.rawtext import file_sha256
 from nkcorpus.errors import SeedError, ValidationFailed
 
@@ -38,3 +46,62 @@ def test_manifest_invalid_yaml_names_file_and_field(seeds_copy):
     with pytest.raises(SeedError, match=r"documents\.0\.body\.first_line") as info:
         load_manifest(seeds_copy)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("file", "words"),
+    [
+        ("../000_610f827a1a73c6d9.txt", "must be a plain file name"),
+        ("sub/000_610f827a1a73c6d9.txt", "must be a plain file name"),
+        ("000_other.txt", "must be the doc_id '000_610f827a1a73c6d9' plus the extension"),
+        ("000_610f827a1a73c6d9.html", "of its format 'txt'"),
+    ],
+)
+def test_manifest_entry_file_must_be_its_doc_id_in_seeds(seeds_copy, file, words):
+    path = seeds_copy / MANIFEST_NAME
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("file: 000_610f827a1a73c6d9.txt", f"file: {file}", 1))
+    with pytest.raises(SeedError, match=r"\[D002\] .*documents\.0: Value error") as info:
+        load_manifest(seeds_copy)
+    assert words in str(info.value)
+
+
+def test_manifest_unreadable_is_a_coded_error_not_a_hang(tmp_path):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / MANIFEST_NAME).mkdir()
+    with pytest.raises(SeedError, match=r"\[D003\] .*manifest.yaml: cannot read.*not a regular"):
+        load_manifest(folder)
+    (folder / MANIFEST_NAME).rmdir()
+    os.mkfifo(folder / MANIFEST_NAME)  # reading it would block forever
+    with pytest.raises(SeedError, match=r"\[D003\] .*not a regular file"):
+        load_manifest(folder)
+    (folder / MANIFEST_NAME).unlink()
+    (folder / MANIFEST_NAME).write_bytes(b"documents: []\n# caf\xe9\n")
+    with pytest.raises(SeedError, match=r"\[D003\] .*codec can't decode"):
+        load_manifest(folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("005_yonhap-report_2.txt", None),
+        ("1234_X.HTML", None),
+        ("005_a.htm", None),
+        ("005_a.pdf", "D010"),
+        ("005_a", "D010"),
+        ("005 a.txt", "D018"),
+        ("005_\u00e9.txt", "D018"),
+        ("005_a.b.txt", "D018"),
+        ("05_a.txt", "D018"),
+        ("-005_a.txt", "D018"),
+        ("005_a\n.txt", "D018"),
+        ("005_" + "a" * 76 + ".txt", None),
+        ("005_" + "a" * 77 + ".txt", "D018"),
+    ],
+)
+def test_seed_name_rule(name, problem):
+    found = seed_name_problem(name)
+    assert (found and found[0]) == problem
+    if problem:
+        assert seed_name_problem(suggest_seed_name(name, 7)) is None
