@@ -4,12 +4,12 @@ overlap (same label, at least one shared character).
 
 Gold is, in each task of a Label Studio full-JSON export, the annotation
 marked `ground_truth` and not cancelled; tasks without one are skipped. The
-scoring functions are pure; `prelabel_report` reads the export.
+scoring functions are pure; `prelabel_report` reads the export (through
+`nkcorpus.build.exports.iter_export`, the one export reader).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,7 +19,10 @@ from pydantic import BaseModel, ConfigDict
 from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.prelabel.pipeline import build_nlp
 from nkcorpus.annotation.prelabel.resolve import RESOLVED_KEY
+from nkcorpus.build.exports import iter_export
 from nkcorpus.build.gold import split_annotations
+from nkcorpus.build.result_checks import result_to_problems
+from nkcorpus.errors import NkError
 from nkcorpus.schema.model import load_schema
 
 ALL = "ALL"
@@ -63,6 +66,9 @@ class PrelabelReport(BaseModel):
     scores: list[LabelScore]
 
 
+_SHAPE_CODES = {"B136", "B139"}  # `nkcorpus.build.result_checks`: types and offsets
+
+
 def result_to_regions(result: Iterable[Mapping[str, Any]]) -> list[Region]:
     """The labelled regions of a Label Studio result list (choices and
     relations are ignored), sorted and without repeats.
@@ -71,12 +77,18 @@ def result_to_regions(result: Iterable[Mapping[str, Any]]) -> list[Region]:
     >>> result_to_regions([region, {"type": "relation", "from_id": "a", "to_id": "b"}])
     [Region(label='PERSON', start=0, end=3)]
     """
+    # Scoring compares (label, start, end): region ids do not matter, types do.
+    problems = [p for p in result_to_problems(result) if p.code in _SHAPE_CODES]
+    if problems:
+        listed = "; ".join(f"[{p.code}] region {p.region_id}: {p.message}" for p in problems[:5])
+        raise AnnotationError("A224", f"malformed result ({listed})")
     regions = set()
     for item in result:
         value = item.get("value") or {}
-        if item.get("type") == "labels" and "start" in value and "end" in value:
-            for label in value.get("labels", []):
-                regions.add(Region(label, int(value["start"]), int(value["end"])))
+        if item.get("type") == "labels":
+            labels = value.get("labels")
+            for label in labels if isinstance(labels, list) else [labels]:
+                regions.add(Region(str(label), value["start"], value["end"]))
     return sorted(regions, key=lambda r: (r.start, r.end, r.label))
 
 
@@ -159,43 +171,52 @@ def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:
     >>> task_to_predicted({"predictions": []})
     []
     """
-    predictions = [p for p in task.get("predictions") or [] if isinstance(p, Mapping)]
+    given = task.get("predictions") or []
+    if not isinstance(given, list) or not all(isinstance(p, Mapping) for p in given):
+        raise AnnotationError("A224", "`predictions` is not a list of prediction objects")
+    predictions = list(given)
     return result_to_regions(predictions[-1].get("result") or []) if predictions else []
-
-
-def read_export(path: Path) -> list[dict[str, Any]]:
-    """A Label Studio full-JSON export: a list of tasks. Raises A220/A221."""
-    try:
-        tasks = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise AnnotationError("A220", f"{path}: cannot read the export: {exc}") from exc
-    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
-        raise AnnotationError(
-            "A221", f"{path}: not a Label Studio JSON export (a list of task objects)"
-        )
-    return tasks
 
 
 def prelabel_report(export_path: Path, *, recompute: bool = False) -> PrelabelReport:
     """Score the predictions in an export (or, with `recompute`, fresh ones
-    from the current rules) against its gold annotations."""
-    tasks = read_export(export_path)
-    pairs = [(task, gold) for task in tasks if (gold := task_to_gold(task)) is not None]
+    from the current rules) against its gold annotations. The export is read,
+    streamed and bounded, by `nkcorpus.build.exports.iter_export` (errors
+    B101-B103, B111-B118); only each scored task's regions (and, with
+    `recompute`, its text) are kept."""
+    gold: list[list[Region]] = []
+    predicted: list[list[Region]] = []
+    texts: list[str] = []
+    skipped = 0
+    for task in iter_export(Path(export_path)):
+        try:
+            regions = task_to_gold(task)
+            if regions is None:
+                skipped += 1
+                continue
+            gold.append(regions)
+            if recompute:
+                texts.append(str((task.get("data") or {}).get("text", "")))
+            else:
+                predicted.append(task_to_predicted(task))
+        except NkError as exc:
+            raise AnnotationError(
+                exc.code,
+                f"{export_path}: task {task['id']}: {exc.message}; fix it in Label Studio and "
+                "pull again (`nkcorpus validate` lists every problem)",
+            ) from exc
     if recompute:
         nlp = build_nlp()
-        texts = [str((task.get("data") or {}).get("text", "")) for task, _ in pairs]
         predicted = [
             [Region(s.label_, s.start_char, s.end_char) for s in doc.spans[RESOLVED_KEY]]
             for doc in nlp.pipe(texts)
         ]
-    else:
-        predicted = [task_to_predicted(task) for task, _ in pairs]
     return PrelabelReport(
         export=str(export_path),
-        tasks_scored=len(pairs),
-        tasks_skipped=len(tasks) - len(pairs),
+        tasks_scored=len(gold),
+        tasks_skipped=skipped,
         predictions="recomputed" if recompute else "export",
-        scores=score_regions([g for _, g in pairs], predicted, load_schema().label_names),
+        scores=score_regions(gold, predicted, load_schema().label_names),
     )
 
 

@@ -1,23 +1,30 @@
-"""Reading Label Studio full-JSON exports, streamed, and merging several.
+"""Merging several Label Studio exports, each read by
+`nkcorpus.build.export_reader` (streamed, bounded, one task at a time).
 
-An export is a JSON list of tasks (see `nkcorpus.annotation.studio.pull`). The
-files are read one task at a time with ijson, so a large export is never held
-twice in memory. Several exports merge by task id: the copy with the newest
-`updated_at` (of the task, or of its newest annotation) wins; on a tie the
-later file (or the later task of one file) wins.
+Several exports merge by task id: the copy with the newest `updated_at` (of
+the task, or of its newest annotation) wins; on a tie the later file (or the
+later task of one file) wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from nkcorpus.build.errors import BuildError
+from nkcorpus.build.export_reader import iter_export
+
+__all__ = [
+    "ExportTask",
+    "iter_export",
+    "merge_tasks",
+    "parse_timestamp",
+    "read_exports",
+    "task_updated_at",
+]
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -62,40 +69,6 @@ def task_updated_at(task: Mapping[str, Any], *, where: str = "task") -> datetime
         if isinstance(annotation, Mapping):
             stamps.append(parse_timestamp(annotation.get("updated_at"), where=where))
     return max(stamps)
-
-
-def iter_export(path: Path) -> Iterator[dict[str, Any]]:
-    """Every task of one export, streamed. Raises B101 (unreadable, not JSON),
-    B102 (not a list of task objects) and B103 (a task without an integer id)."""
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            if handle.read(1024).lstrip()[:1] not in (b"[", b""):
-                raise BuildError(
-                    "B102",
-                    f"{path}: not a Label Studio JSON export (a list of tasks); "
-                    "export with `nkcorpus studio pull`",
-                )
-            handle.seek(0)
-            for index, task in enumerate(ijson.items(handle, "item", use_float=True)):
-                if not isinstance(task, dict):
-                    raise BuildError(
-                        "B102", f"{path}: item {index} is not a task object; re-pull the export"
-                    )
-                task_id = task.get("id")
-                if not isinstance(task_id, int) or isinstance(task_id, bool):
-                    raise BuildError(
-                        "B103",
-                        f"{path}: task at position {index} has no integer `id` (got "
-                        f"{task_id!r}); use a full JSON export from `nkcorpus studio pull`",
-                    )
-                yield task
-    except OSError as exc:
-        raise BuildError("B101", f"{path}: cannot read the export: {exc}") from exc
-    except ijson.JSONError as exc:
-        raise BuildError(
-            "B101", f"{path}: not valid JSON ({exc}); re-pull with `nkcorpus studio pull`"
-        ) from exc
 
 
 def merge_tasks(sources: Iterable[tuple[Path, Iterable[dict[str, Any]]]]) -> list[ExportTask]:

@@ -38,7 +38,7 @@ def annotator_id(completed_by: object) -> int | None:
         completed_by = completed_by.get("id")
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):
         return completed_by
-    if isinstance(completed_by, str) and completed_by.isdigit():
+    if isinstance(completed_by, str) and completed_by.isascii() and completed_by.isdecimal():
         return int(completed_by)
     return None
 
@@ -56,11 +56,14 @@ def split_annotations(task: Mapping[str, Any], *, source: Path | str = "export")
     >>> split.gold["id"], [a["id"] for a in split.others]
     (10, [11])
     """
-    kept = [
-        dict(a)
-        for a in task.get("annotations") or []
-        if isinstance(a, Mapping) and not a.get("was_cancelled")
-    ]
+    given = task.get("annotations") or []
+    if not isinstance(given, list) or not all(isinstance(a, Mapping) for a in given):
+        raise BuildError(
+            "B135",
+            f"{source}: task {task.get('id')}: `annotations` is not a list of annotation "
+            "objects; pull a fresh export with `nkcorpus studio pull`",
+        )
+    kept = [dict(a) for a in given if not a.get("was_cancelled")]
     gold = [a for a in kept if a.get("ground_truth") is True]
     if len(gold) > 1:
         doc_id = (task.get("data") or {}).get("doc_id")

@@ -88,7 +88,6 @@ def result_to_problems(result: object) -> list[ResultProblem]:
                     f"{_REDRAW}",
                 )
             )
-            continue
         if not isinstance(value, Mapping):
             problems.append(
                 ResultProblem("B136", region, f"`value` of a {kind} item is {_shown(value)}")
@@ -105,6 +104,8 @@ def result_to_problems(result: object) -> list[ResultProblem]:
                         f"(an integer 0..{MAX_OFFSET}); {_REDRAW}",
                     )
                 )
+        if region is None:
+            continue  # reported above; nothing to pair it with
         if kind == "labels":
             if region in labels:
                 problems.append(

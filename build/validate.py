@@ -84,7 +84,8 @@ class _Copies:
                     self.gold.setdefault(task_id, []).append((str(path), gold))
                 yield task
         except BuildError as exc:
-            self.problems.append(Problem(code=exc.code, file=str(path), message=exc.message))
+            message = exc.message.removeprefix(f"{path}: ")  # the Problem names the file
+            self.problems.append(Problem(code=exc.code, file=str(path), message=message))
 
     def check_winner(self, item: ExportTask) -> None:
         """B107 when the copy that won the merge has no gold but another copy has."""

@@ -15,11 +15,12 @@ from nkcorpus.annotation.score import (
     Region,
     counts_to_prf,
     prelabel_report,
-    read_export,
     result_to_regions,
     score_regions,
     task_to_gold,
 )
+from nkcorpus.build.errors import BuildError
+from tests.build.test_exports import fed_fifo
 
 LABELS = ["PERSON", "CROSSING", "MOTIVE"]
 
@@ -104,12 +105,13 @@ def _export(tmp_path: Path) -> Path:
     text = "A man fled to the South."
     tasks = [
         {
+            "id": 1,
             "data": {"text": text, "doc_id": "a"},
             "annotations": [{"ground_truth": True, "was_cancelled": False,
                              "result": [_region("PERSON", 0, 5), _region("CROSSING", 6, 23)]}],
             "predictions": [{"model_version": "v", "result": [_region("PERSON", 0, 5)]}],
         },
-        {"data": {"text": "No gold here.", "doc_id": "b"}, "annotations": []},
+        {"id": 2, "data": {"text": "No gold here.", "doc_id": "b"}, "annotations": []},
     ]  # fmt: skip
     path = tmp_path / "export.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
@@ -126,13 +128,38 @@ def test_score_prelabel_report_scores_exported_or_recomputed_predictions(tmp_pat
     assert _by_label(recomputed.scores)["CROSSING"].exact.f1 == 1.0
 
 
-def test_score_read_export_refuses_what_is_not_an_export(tmp_path):
-    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    with pytest.raises(AnnotationError, match=r"A220.*bad.json"):
-        read_export(tmp_path / "bad.json")
+def test_score_prelabel_report_refuses_what_is_not_an_export(tmp_path):
+    (tmp_path / "bad.json").write_text("[{", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"B101.*bad.json: not valid JSON"):
+        prelabel_report(tmp_path / "bad.json")
     (tmp_path / "dict.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(AnnotationError, match=r"A221.*dict.json"):
-        read_export(tmp_path / "dict.json")
+    with pytest.raises(BuildError, match=r"B102.*dict.json: not a Label Studio JSON export"):
+        prelabel_report(tmp_path / "dict.json")
+    (tmp_path / "list.json").write_text("[1]", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"B102.*list.json: item 0 is not a task object"):
+        prelabel_report(tmp_path / "list.json")
+
+
+def _hostile(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Exports the former reader (`json.loads`) crashed on or let through, and
+    the code each gets."""
+    valid = _export(tmp_path).read_text(encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text('[{"id": 1, "data": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}]")
+    surrogate = tmp_path / "surrogate.json"
+    surrogate.write_text(valid.replace('"doc_id": "a"', '"doc_id": "a\\ud800"'))
+    huge = tmp_path / "huge.json"
+    huge.write_text(valid.replace('"start": 0', '"start": 1' + "0" * 400))
+    return {"deep": (deep, "B111"), "surrogate": (surrogate, "B112"), "huge": (huge, "B113")}
+
+
+def test_score_cli_gives_coded_errors_for_hostile_exports(tmp_path):
+    with fed_fifo(tmp_path / "fifo.json") as fifo:  # the former reader read it: no hang
+        for name, (path, code) in {**_hostile(tmp_path), "fifo": (fifo, "B101")}.items():
+            result = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(path)])
+            assert result.exit_code == 1, (name, result.output)
+            assert isinstance(result.exception, SystemExit), (name, result.exception)
+            assert f"[{code}] {path}" in result.output, result.output
 
 
 def test_score_cli_prints_a_table_or_json(tmp_path):
@@ -144,4 +171,32 @@ def test_score_cli_prints_a_table_or_json(tmp_path):
     scores = {s["label"]: s for s in json.loads(as_json.output)["scores"]}
     assert scores["PERSON"]["exact"]["f1"] == 1.0
     missing = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(tmp_path / "no")])
-    assert missing.exit_code == 1 and "A220" in missing.output
+    assert missing.exit_code == 1 and "B101" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("where", "bad", "shown"),
+    [
+        ("gold", {"start": "0"}, "`start` is '0'"),
+        ("gold", None, "result item 0 is None"),
+        ("prediction", {"end": 5.0}, "`end` is 5.0"),
+        ("predictions", 7, "`predictions` is not a list"),
+    ],
+)
+def test_score_prelabel_report_refuses_malformed_results_with_the_task(tmp_path, where, bad, shown):
+    path = _export(tmp_path)
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    if where == "predictions":
+        tasks[0]["predictions"] = bad
+    else:
+        owner = tasks[0]["annotations" if where == "gold" else "predictions"][0]
+        if bad is None:
+            owner["result"][0] = None
+        else:
+            owner["result"][0]["value"].update(bad)
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"A224.*task 1: .*" + shown.replace(".", r"\.")):
+        prelabel_report(path)
+    result = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(path)])
+    assert result.exit_code == 1 and "[A224]" in result.output
+    assert not isinstance(result.exception, (TypeError, ValueError, AttributeError))
