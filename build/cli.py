@@ -1,4 +1,4 @@
-"""Build-stage commands: `validate`, `build`, `verify`, `diff` and `publish`.
+"""Build-stage commands: `validate`, `build`, `verify`, `repair`, `diff` and `publish`.
 
 Thin: each parses its options, calls one library function and prints. Exit
 0 on success; 1 when the input is invalid, a release differs from its
@@ -125,24 +125,38 @@ def verify_cli(
     ] = None,
     dataset_dir: DatasetDirOption = None,
 ) -> None:
-    """Check every file of a release against its MANIFEST.json; exit 1 on any difference."""
-    from nkcorpus.build.manifest import verify_release
-    from nkcorpus.build.release import released_versions, version_folder
+    """Check every file of a release against its MANIFEST.json, and (for all
+    versions) CHANGELOG.md, README.md and debris; exit 1 on any difference."""
+    from nkcorpus.build.bookkeeping import verify_dataset
 
-    root = _dataset_dir(dataset_dir)
     try:
-        folders = released_versions(root) if version is None else [version_folder(root, version)]
-        if not folders or not folders[0].is_dir():
-            raise BuildError("B402", f"no release {version or ''} in {root}; build one first")
-        problems = {folder.name: verify_release(folder) for folder in folders}
+        check = verify_dataset(_dataset_dir(dataset_dir), version)
     except NkError as exc:
         fail(exc)
-    for name, found in problems.items():
+    for name, found in check.releases.items():
         typer.echo(f"{name}: {'OK' if not found else f'{len(found)} problem(s)'}")
         for problem in found:
             typer.echo(f"  {problem}")
-    if any(problems.values()):
+    for problem in check.folder:
+        typer.echo(problem)
+    if check.note:
+        typer.echo(f"note: {check.note}")
+    if not check.ok:
         raise typer.Exit(1)
+
+
+@app.command("repair")
+def repair_cli(dataset_dir: DatasetDirOption = None) -> None:
+    """Remove the debris of builds that died and regenerate CHANGELOG.md and README.md."""
+    from nkcorpus.build.bookkeeping import repair
+
+    root = _dataset_dir(dataset_dir)
+    try:
+        changed = repair(root, typer.echo)
+    except NkError as exc:
+        fail(exc)
+    state = "repaired" if changed else "nothing to repair"
+    typer.echo(f"{root}: {state}; no debris, CHANGELOG.md and README.md match the release folders")
 
 
 @app.command("diff")

@@ -1,17 +1,25 @@
 """`nkcorpus build`: write an immutable, versioned release folder `DIR/vX.Y.Z/`.
 
-Order of work: refuse an existing or older version; validate every export
-(one problem means nothing is written); pick one document per near-duplicate
-group; assign splits (keeping the previous release's); stream every table to
-Parquet in a temporary folder next to the target; add the spaCy DocBins,
-`croissant.json`, the card and `MANIFEST.json`; rename the folder into place;
-then update `DIR/CHANGELOG.md` and `DIR/README.md` (the latest version).
+Everything happens under the lock of `DIR` (`DIR/.nkcorpus.lock`; a second
+build or `repair` is refused with L001, naming the holder). Order of work:
+remove the debris of builds that died and rewrite stale bookkeeping (see
+`nkcorpus.build.bookkeeping`); refuse an existing or older version; validate
+every export (one problem means nothing is written); pick one document per
+near-duplicate group; assign splits (keeping the previous release's); stream
+every table to Parquet in a scratch folder `DIR/.building-vX.Y.Z-PID`; add the
+spaCy DocBins, `croissant.json`, the card and `MANIFEST.json`; fsync; rename
+the folder into place; then regenerate `DIR/CHANGELOG.md` and `DIR/README.md`
+from the release folders.
+
+A build killed before the rename leaves only its scratch folder (debris); one
+killed after it leaves a complete release and stale bookkeeping. Both are
+repaired by the next build or `nkcorpus repair`, and reported by `verify`. An
+OSError while writing the release is B306 (nothing released, scratch removed).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,8 +29,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nkcorpus.atomic import atomic_write_text
-from nkcorpus.build.card import CardFacts, folder_card, release_card
-from nkcorpus.build.changelog import update_changelog
+from nkcorpus.build.bookkeeping import (
+    parse_version,
+    recover,
+    released_versions,
+    version_folder,
+    write_bookkeeping,
+)
+from nkcorpus.build.card import CardFacts, release_card
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
 from nkcorpus.build.release_files import write_croissant, write_docbins, write_tables
@@ -30,9 +44,10 @@ from nkcorpus.build.splits import SplitRatios, assign_splits, present_splits
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.corpus.documents import CleanDocument, load_documents
 from nkcorpus.corpus.release import select_released
+from nkcorpus.lock import folder_lock
 from nkcorpus.schema.model import LabelSchema, load_schema
 
-_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+__all__ = ["BuildSummary", "build_release", "parse_version", "released_versions", "version_folder"]
 PACKAGE = "nk-defector-corpus"
 
 
@@ -45,26 +60,6 @@ class BuildSummary:
     withheld: dict[str, str]
     files: int
     reanchored: list[str]
-
-
-def parse_version(text: str) -> tuple[int, int, int]:
-    """`"1.0.0"` -> (1, 0, 0); raises B301 for anything but X.Y.Z."""
-    match = _VERSION.match(text.removeprefix("v"))
-    if not match:
-        raise BuildError("B301", f"version {text!r} is not X.Y.Z (e.g. 1.0.0)")
-    return (int(match[1]), int(match[2]), int(match[3]))
-
-
-def version_folder(dataset_dir: Path, version: str) -> Path:
-    """`dataset_dir/vX.Y.Z`; raises B301 unless `version` is X.Y.Z (a leading v is accepted)."""
-    parse_version(version)
-    return dataset_dir / f"v{version.removeprefix('v')}"
-
-
-def released_versions(dataset_dir: Path) -> list[Path]:
-    """The version folders of `dataset_dir`, oldest first."""
-    folders = [p for p in dataset_dir.glob("v*") if p.is_dir() and _VERSION.match(p.name[1:])]
-    return sorted(folders, key=lambda p: parse_version(p.name))
 
 
 def _check_new_version(version: str, dataset_dir: Path) -> Path:
@@ -97,7 +92,8 @@ def build_release(
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
-    """Validate `exports` and write `dataset_dir/v<version>/`; raise, writing nothing, on error.
+    """Validate `exports` and write `dataset_dir/v<version>/`; raise, releasing nothing, on error
+    (except B307: released, but CHANGELOG.md/README.md could not be rewritten: `repair`).
 
     With `reanchor`, stale tasks have their spans moved onto the current text;
     every moved or dropped span is echoed and listed in the summary.
@@ -106,65 +102,71 @@ def build_release(
     version = version.removeprefix("v")
     if not exports:
         raise BuildError("B304", "no exports to build from; run `nkcorpus studio pull` first")
-    target = _check_new_version(version, dataset_dir)
-    documents = load_documents() if documents is None else documents
-    schema = load_schema() if schema is None else schema
-    report = validate_exports(exports, documents=documents, schema=schema, reanchor=reanchor)
-    report.raise_for_problems()
-    for note in report.reanchored:
-        echo(f"reanchored: {note}")
-    selection = select_released(documents)
-    released = [d for d in selection.released if d.doc_id in report.gold]
-    unreviewed = [d.doc_id for d in selection.released if d.doc_id not in report.gold]
-    if not released:
-        raise BuildError("B305", "no released document has a gold annotation; star one first")
-    previous = released_versions(dataset_dir)
-    before = read_manifest(previous[-1]).get("splits", {}) if previous else {}
-    splits = assign_splits(
-        {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before
-    )
-    echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
-    dataset_dir.mkdir(parents=True, exist_ok=True)
-    scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)
-        with bar:
-            tables = write_tables(scratch, released, report, splits, schema, bar.update)
-        write_docbins(scratch, tables.docs)
-        used = present_splits(splits.values())
-        facts = CardFacts(
-            version=version,
-            features=tables.features,
-            stats=tables.stats,
-            splits=used,
-            unreviewed=unreviewed,
-            withheld=selection.withheld,
-            prelabel=tables.prelabel,
-            schema_version=schema.schema_version,
-            schema_hash=schema.schema_hash,
+    with folder_lock(dataset_dir) as lock:
+        if lock.stale:
+            echo(f"took over the lock left by PID {lock.stale.get('pid', '?')}, which died")
+        recover(dataset_dir, echo)
+        target = _check_new_version(version, dataset_dir)
+        documents = load_documents() if documents is None else documents
+        schema = load_schema() if schema is None else schema
+        report = validate_exports(exports, documents=documents, schema=schema, reanchor=reanchor)
+        report.raise_for_problems()
+        for note in report.reanchored:
+            echo(f"reanchored: {note}")
+        selection = select_released(documents)
+        released = [d for d in selection.released if d.doc_id in report.gold]
+        unreviewed = [d.doc_id for d in selection.released if d.doc_id not in report.gold]
+        if not released:
+            raise BuildError("B305", "no released document has a gold annotation; star one first")
+        previous = released_versions(dataset_dir)
+        before = read_manifest(previous[-1]).get("splits", {}) if previous else {}
+        splits = assign_splits(
+            {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before
         )
-        atomic_write_text(scratch / "README.md", release_card(facts, schema), overwrite=False)
-        write_croissant(scratch, facts, report)
-        manifest = write_manifest(
-            scratch,
-            {
-                "version": version,
-                "schema_version": schema.schema_version,
-                "schema_sha256": schema.schema_hash,
-                "code_version": f"{PACKAGE} {package_version(PACKAGE)}",
-                "exports": exports_fingerprint(exports),
-                "splits": splits,
-                "unreviewed": unreviewed,
-                "withheld": selection.withheld,
-            },
-        )
-        scratch.rename(target)  # atomic on one filesystem; refuses a non-empty target
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    update_changelog(dataset_dir, target, previous[-1] if previous else None, facts)
-    atomic_write_text(dataset_dir / "README.md", folder_card(facts))
+        echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
+        scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
+        try:
+            bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)
+            with bar:
+                tables = write_tables(scratch, released, report, splits, schema, bar.update)
+            write_docbins(scratch, tables.docs)
+            used = present_splits(splits.values())
+            facts = CardFacts(
+                version=version,
+                features=tables.features,
+                stats=tables.stats,
+                splits=used,
+                unreviewed=unreviewed,
+                withheld=selection.withheld,
+                prelabel=tables.prelabel,
+                schema_version=schema.schema_version,
+                schema_hash=schema.schema_hash,
+            )
+            atomic_write_text(scratch / "README.md", release_card(facts, schema), overwrite=False)
+            write_croissant(scratch, facts, report)
+            manifest = write_manifest(
+                scratch,
+                {
+                    "version": version,
+                    "schema_version": schema.schema_version,
+                    "schema_sha256": schema.schema_hash,
+                    "code_version": f"{PACKAGE} {package_version(PACKAGE)}",
+                    "exports": exports_fingerprint(exports),
+                    "splits": splits,
+                    "unreviewed": unreviewed,
+                    "withheld": selection.withheld,
+                },
+            )
+            _fsync_tree(scratch)
+            scratch.rename(target)  # atomic on one filesystem: the release is whole or absent
+            _fsync(dataset_dir)
+        except OSError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise _release_error(target, exc) from exc
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        write_bookkeeping(dataset_dir)  # B307, naming `repair`, if it cannot
     return BuildSummary(
         folder=target,
         documents=len(released),
@@ -174,3 +176,28 @@ def build_release(
         files=len(manifest["files"]) + 1,
         reanchored=report.reanchored,
     )
+
+
+def _release_error(target: Path, exc: OSError) -> BuildError:
+    return BuildError(
+        "B306",
+        f"cannot write the release {target}: {exc.strerror or exc} ({exc.filename or target}); "
+        f"nothing was released: make {target.parent} writable (and check its free space), "
+        "then build again",
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file and folder under `folder` to disk, so that the rename
+    never publishes a folder whose contents a power cut could still lose."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        _fsync(path)
+    _fsync(folder)

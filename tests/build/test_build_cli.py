@@ -52,3 +52,30 @@ def test_build_cli_reports_bad_arguments(tmp_path: Path):
     missing = _run("verify", "2.0.0", "--dataset-dir", str(tmp_path))
     assert missing.exit_code == 1 and "B402" in missing.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_build_cli_verify_reports_bookkeeping_and_debris_and_repair_fixes_them(tmp_path: Path):
+    from tests.build.test_release import tiny_export
+
+    export, dataset = tiny_export(tmp_path), tmp_path / "dataset"
+    built = _run("build", "--version", "1.0.0", "--export", str(export),
+                 "--dataset-dir", str(dataset), "--no-progress")  # fmt: skip
+    assert built.exit_code == 0, built.output
+    (dataset / ".building-v1.1.0-4242" / "data").mkdir(parents=True)
+    (dataset / "README.md").write_text("stale\n", encoding="utf-8")
+    verified = _run("verify", "--dataset-dir", str(dataset))
+    assert verified.exit_code == 1 and "v1.0.0: OK" in verified.output
+    assert f"[B405] {dataset / '.building-v1.1.0-4242'}: left by a build that died" in (
+        verified.output
+    )
+    assert "[B404]" in verified.output and "README.md: does not point at the latest" in (
+        verified.output
+    )
+    repaired = _run("repair", "--dataset-dir", str(dataset))
+    assert repaired.exit_code == 0, repaired.output
+    assert "removed .building-v1.1.0-4242: left by a build that died" in repaired.output
+    assert f"rewrote {dataset / 'README.md'} from the release folders" in repaired.output
+    assert _run("verify", "--dataset-dir", str(dataset)).exit_code == 0
+    nothing = _run("repair", "--dataset-dir", str(tmp_path / "none"))
+    assert nothing.exit_code == 1 and "B402" in nothing.output
+    assert not (tmp_path / "none").exists()

@@ -1,5 +1,7 @@
 """Releases built from the committed gold: load, determinism, immutability,
-verify, diff, changelog, reanchor. `load_dataset` runs in a subprocess."""
+verify, diff, changelog, reanchor. `load_dataset` runs in a subprocess.
+Also, on a tiny one-document corpus: versions, bookkeeping derived from the
+release folders, repair, debris and unwritable folders."""
 
 from __future__ import annotations
 
@@ -8,19 +10,35 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from spacy.tokens import DocBin
 
+from nkcorpus.build.bookkeeping import (
+    expected_bookkeeping,
+    find_debris,
+    repair,
+    verify_dataset,
+)
 from nkcorpus.build.diff import diff_versions
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import MANIFEST_NAME, read_manifest, verify_release
-from nkcorpus.build.release import build_release
+from nkcorpus.build.release import (
+    BuildSummary,
+    build_release,
+    parse_version,
+    released_versions,
+    version_folder,
+)
 from nkcorpus.build.splits import SplitRatios
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.errors import ValidationFailed
-from nkcorpus.paths import default_exports
+from nkcorpus.lock import LOCK_NAME, LockError
+from nkcorpus.paths import dataset_dir, default_exports
+from tests.build import annotation, documents, good_result, task, write_export
 
 CONFIGS = ("documents", "tokens", "crossings", "statistics", "annotations")
 
@@ -156,7 +174,7 @@ def test_release_invalid_export_writes_nothing(tmp_path: Path) -> None:
     bad.write_text(json.dumps(export), encoding="utf-8")
     with pytest.raises(ValidationFailed, match="NOT_A_LABEL"):
         build_release("1.0.0", [bad], tmp_path / "dataset", progress=False)
-    assert list((tmp_path / "dataset").glob("*")) == []
+    assert [p.name for p in (tmp_path / "dataset").glob("*")] == [LOCK_NAME]  # the lock's file
 
 
 def test_release_next_version_keeps_splits_and_logs_the_diff(release: Path, tmp_path: Path) -> None:
@@ -205,3 +223,189 @@ def test_release_stale_task_fails_unless_reanchored(tmp_path: Path) -> None:
     assert any("003_8619a8974c0e0bd4" in n and "moved" in n for n in summary.reanchored)
     assert any(n.startswith("reanchored:") for n in notes)
     assert verify_release(summary.folder) == []
+
+
+# A tiny corpus: one seed document with one gold annotation (a build takes well under a second).
+
+
+def tiny_export(folder: Path, name: str = "export.json") -> Path:
+    doc = documents()[0]
+    gold = annotation(11, good_result(doc.text), gold=True)
+    return write_export(folder / name, [task(1, doc, [gold])])
+
+
+def tiny_build(dataset: Path, version: str, export: Path, **kwargs) -> BuildSummary:
+    return build_release(
+        version, [export], dataset, documents=documents(), progress=False, **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.0.0\n", "1.0.0 ", "\n1.0.0", "1.0", "01.0.0", "\u0661.0.0", "1\u0661.0.0",
+     "1.0.1\uff10", "1000000.0.0", "1.0." + "9" * 5000],
+    ids=lambda text: ascii(text[:12]),
+)  # fmt: skip
+def test_release_version_pattern_refuses(text: str, tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match=r"B301.*1 to 6 ASCII digits"):
+        parse_version(text)
+    with pytest.raises(BuildError, match="B301"):
+        tiny_build(tmp_path / "dataset", text, tmp_path / "unused.json")
+    assert not (tmp_path / "dataset").exists()
+
+
+def test_release_version_pattern_accepts_x_y_z_up_to_six_digits(tmp_path: Path) -> None:
+    assert parse_version("v999999.0.12") == (999999, 0, 12)
+    assert version_folder(tmp_path, "v1.2.3") == tmp_path / "v1.2.3"
+    for name in ("v1.0.0", "v1.0.0\n", "v\u0661.0.0", "v10.0.0", "v2.0.0", "v1.0.0.bak"):
+        (tmp_path / name).mkdir()
+    assert [p.name for p in released_versions(tmp_path)] == ["v1.0.0", "v2.0.0", "v10.0.0"]
+
+
+def test_release_committed_bookkeeping_is_derived_from_the_release_folders() -> None:
+    """dataset/CHANGELOG.md and dataset/README.md are what the folders give, byte for byte."""
+    root = dataset_dir()
+    expected = expected_bookkeeping(released_versions(root))
+    assert set(expected) == {"CHANGELOG.md", "README.md"}
+    for name, text in expected.items():
+        assert (root / name).read_text(encoding="utf-8") == text, name
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, Path]:
+    """A dataset folder holding a tiny v1.0.0, and the export it was built from."""
+    export = tiny_export(tmp_path)
+    tiny_build(tmp_path / "dataset", "1.0.0", export)
+    return tmp_path / "dataset", export
+
+
+def test_release_killed_after_its_rename_is_repaired_not_blocked(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The state a build leaves when it dies between putting its folder in place
+    and writing the bookkeeping: verify says so, repair (or the next build) fixes
+    it, and the result is what an uninterrupted build gives."""
+    dataset, export = tiny
+    clean = tmp_path / "clean"
+    shutil.copytree(dataset, clean)
+    tiny_build(clean, "1.0.1", export)
+    (clean / "v1.0.1").rename(dataset / "v1.0.1")  # released, bookkeeping not updated
+    check = verify_dataset(dataset)
+    assert check.releases == {"v1.0.0": [], "v1.0.1": []} and not check.ok
+    assert any("[B404]" in p and "CHANGELOG.md: lacks v1.0.1" in p for p in check.folder)
+    assert any("README.md: does not point at the latest version" in p for p in check.folder)
+    assert all("nkcorpus repair" in p for p in check.folder)
+    with pytest.raises(BuildError, match="B302"):  # the version exists, as it should ...
+        tiny_build(dataset, "1.0.1", export)
+    for name in ("CHANGELOG.md", "README.md"):  # ... and that build brought the bookkeeping up
+        assert (dataset / name).read_bytes() == (clean / name).read_bytes()
+    (dataset / "CHANGELOG.md").write_text("edited by hand\n", encoding="utf-8")
+    notes: list[str] = []
+    repair(dataset, notes.append)
+    assert notes == [f"rewrote {dataset / 'CHANGELOG.md'} from the release folders"]
+    assert verify_dataset(dataset).ok
+    tiny_build(dataset, "1.0.2", export)
+    changelog = (dataset / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert [line for line in changelog.splitlines() if line.startswith("## ")] == [
+        "## v1.0.2", "## v1.0.1", "## v1.0.0"
+    ]  # fmt: skip
+
+
+def test_release_unwritable_bookkeeping_refuses_the_build_before_writing(
+    tiny: tuple[Path, Path],
+) -> None:
+    dataset, export = tiny
+    (dataset / "CHANGELOG.md").unlink()
+    (dataset / "CHANGELOG.md").mkdir()  # cannot be replaced by a file
+    assert any("CHANGELOG.md: missing" in p for p in verify_dataset(dataset).folder)
+    with pytest.raises(BuildError, match=r"B307.*CHANGELOG\.md.*nkcorpus repair"):
+        tiny_build(dataset, "1.0.1", export)
+    assert not (dataset / "v1.0.1").exists() and find_debris(dataset) == []
+    (dataset / "CHANGELOG.md").rmdir()
+    repair(dataset, lambda _: None)
+    assert verify_dataset(dataset).ok
+
+
+def test_release_bookkeeping_write_error_after_the_rename_is_coded_and_repairable(
+    tiny: tuple[Path, Path],
+) -> None:
+    """A permission error between the rename and the bookkeeping: the release is
+    whole, the error says so and names `repair`, which then succeeds."""
+    dataset, export = tiny
+    with read_only(dataset / "CHANGELOG.md"):
+        with pytest.raises(BuildError, match=r"B307.*CHANGELOG\.md.*nkcorpus repair"):
+            tiny_build(dataset, "1.0.1", export)
+        assert verify_release(dataset / "v1.0.1") == []  # the release itself is whole
+        assert any("CHANGELOG.md: lacks v1.0.1" in p for p in verify_dataset(dataset).folder)
+    repair(dataset, lambda _: None)
+    assert verify_dataset(dataset).ok
+    assert "## v1.0.1" in (dataset / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_release_debris_is_reported_then_removed_by_the_next_build(
+    tiny: tuple[Path, Path], repo_root: Path
+) -> None:
+    dataset, export = tiny
+    scratch = dataset / ".building-v1.0.1-999999"
+    (scratch / "data").mkdir(parents=True)
+    (scratch / "data" / "half.parquet").write_bytes(b"PAR1")
+    temp = dataset / ".CHANGELOG.md.x1y2.tmp"
+    temp.write_text("half", encoding="utf-8")
+    check = verify_dataset(dataset)
+    assert [p.split(":")[0] for p in check.folder] == [f"[B405] {temp}", f"[B405] {scratch}"]
+    notes: list[str] = []
+    tiny_build(dataset, "1.0.1", export, echo=notes.append)
+    assert f"removed {scratch.name}: left by a build that died" in notes
+    assert f"removed {temp.name}: left by a build that died" in notes
+    assert find_debris(dataset) == [] and verify_dataset(dataset).ok
+    ignored = subprocess.run(
+        ["git", "check-ignore", "dataset/.building-v1.0.1-999999", "dataset/.nkcorpus.lock",
+         "dataset/.README.md.abc.tmp"],
+        cwd=repo_root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert ignored.stdout.split() == [
+        "dataset/.building-v1.0.1-999999", "dataset/.nkcorpus.lock", "dataset/.README.md.abc.tmp"
+    ]  # fmt: skip
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """`path` (a folder: no new entries; a file: not replaced) refuses writes:
+    chmod for a user, the immutable flag for root (whom permission bits do not stop)."""
+    if os.geteuid() != 0:
+        if not path.is_dir():
+            pytest.skip("only root (chattr +i) can stop a file from being replaced")
+        mode = path.stat().st_mode
+        path.chmod(0o555)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("running as root without chattr: cannot make a path read-only")
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"this filesystem has no immutable flag: {made.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_release_read_only_dataset_folder_is_a_coded_error(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    dataset, export = tiny
+    before = sorted(p.name for p in dataset.iterdir())
+    with read_only(dataset):
+        with pytest.raises(BuildError, match=rf"B306.*{dataset}.*writable") as caught:
+            tiny_build(dataset, "1.0.1", export)
+        assert isinstance(caught.value.__cause__, PermissionError)
+        assert sorted(p.name for p in dataset.iterdir()) == before  # nothing half-written
+        assert verify_dataset(dataset).ok
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    with read_only(fresh), pytest.raises(LockError, match=rf"L002.*{fresh}.*writable"):
+        tiny_build(fresh, "1.0.0", export)
+    assert list(fresh.iterdir()) == []
