@@ -21,6 +21,8 @@ from typing import Any
 
 from spacy.language import Language
 
+from nkcorpus.build.report import Problem
+
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Language:
@@ -69,3 +71,24 @@ def misaligned_spans(
             if t.idx < span["start"] < t.idx + len(t) or t.idx < span["end"] < t.idx + len(t)
         ]
         yield span, ", ".join(cut)
+
+
+def layout_problems(
+    spans: list[dict[str, Any]], text: str, at: Mapping[str, Any], problems: list[Problem]
+) -> None:
+    """B144 overlapping gold spans and B145 spans off token boundaries
+    (`nkcorpus.build.layout`): what the BIO tags and DocBins cannot hold."""
+    for first, second in overlapping_pairs(spans):
+        message = (
+            f"gold spans overlap: {first['label']} {first['id']} [{first['start']}, "
+            f"{first['end']}) {first['text']!r} and {second['label']} {second['id']} "
+            f"[{second['start']}, {second['end']}) {second['text']!r}; spans never overlap or "
+            "nest (GUIDELINES): shorten or delete one in Label Studio and pull"
+        )
+        problems.append(Problem(code="B144", message=message, **at, region_id=second["id"]))
+    for span, cut in misaligned_spans(spans, text):
+        message = (
+            f"{span['label']} [{span['start']}, {span['end']}) {span['text']!r} cuts the "
+            f"token(s) {cut}; extend or shrink the region to whole words in Label Studio and pull"
+        )
+        problems.append(Problem(code="B145", message=message, **at, region_id=span["id"]))

@@ -12,107 +12,26 @@ text, an attribute set on another label's region, relation endpoints and the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
+from nkcorpus.build.copies import TaskCopies
 from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks, task_updated_at
+from nkcorpus.build.exports import ExportTask, merge_tasks
 from nkcorpus.build.gold import annotator_id, split_annotations
-from nkcorpus.build.layout import misaligned_spans, overlapping_pairs
+from nkcorpus.build.layout import layout_problems
 from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
-from nkcorpus.build.result_checks import MAX_OFFSET, result_to_problems
+from nkcorpus.build.result_checks import result_to_problems
 from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.errors import NkError
 from nkcorpus.schema.model import LabelSchema, load_schema
-
-
-def _gold_ids(task: Mapping[str, Any]) -> list[object]:
-    """The ids of a task's starred, not-cancelled annotations (as raw as they come)."""
-    annotations = task.get("annotations")
-    if not isinstance(annotations, list):
-        return []
-    return [
-        a.get("id")
-        for a in annotations
-        if isinstance(a, Mapping) and a.get("ground_truth") is True and not a.get("was_cancelled")
-    ]
-
-
-class _Copies:
-    """What the merge must not lose: a task id given twice in one export, and
-    a gold annotation that only a superseded copy of a task holds."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        self.gold: dict[int, list[tuple[str, list[object]]]] = {}
-
-    def read(self, path: Path) -> Iterator[dict[str, Any]]:
-        """The tasks of one export; a read error becomes a problem, not an exception."""
-        positions: dict[int, int] = {}
-        try:
-            for position, task in enumerate(iter_export(path)):
-                task_id = task["id"]
-                try:  # the merge orders copies by it: a bad one is this task's problem
-                    task_updated_at(task, where="this task")
-                except BuildError as exc:
-                    self.problems.append(
-                        Problem(code=exc.code, file=str(path), task_id=task_id,
-                                doc_id=_doc_id(task), message=exc.message)
-                    )  # fmt: skip
-                    continue
-                if task_id in positions:
-                    self.problems.append(
-                        Problem(
-                            code="B106",
-                            file=str(path),
-                            task_id=task_id,
-                            doc_id=_doc_id(task),
-                            message=f"task id {task_id} is given twice in this export (tasks at "
-                            f"positions {positions[task_id]} and {position}); one export holds "
-                            "each task once: pull a fresh export with `nkcorpus studio pull`",
-                        )
-                    )
-                positions.setdefault(task_id, position)
-                gold = _gold_ids(task)
-                if gold:
-                    self.gold.setdefault(task_id, []).append((str(path), gold))
-                yield task
-        except BuildError as exc:
-            message = exc.message.removeprefix(f"{path}: ")  # the Problem names the file
-            self.problems.append(Problem(code=exc.code, file=str(path), message=message))
-
-    def check_winner(self, item: ExportTask) -> None:
-        """B107 when the copy that won the merge has no gold but another copy has."""
-        if _gold_ids(item.task):
-            return
-        lost = [(f, ids) for f, ids in self.gold.get(item.task_id, []) if f != str(item.source)]
-        if not lost:
-            return
-        where = ", ".join(f"annotation(s) {', '.join(map(str, ids))} in {f}" for f, ids in lost)
-        self.problems.append(
-            Problem(
-                code="B107",
-                file=str(item.source),
-                task_id=item.task_id,
-                doc_id=_doc_id(item.task),
-                message=f"the newest copy of this task has no gold annotation, but older "
-                f"export(s) star {where}; the merge would drop that gold. Star the right "
-                "annotation in Label Studio and pull again, or, if the review was withdrawn "
-                "on purpose, `git rm` the older export(s) (git keeps their history)",
-            )
-        )
-
-
-def _doc_id(task: Mapping[str, Any]) -> str | None:
-    data = task.get("data")
-    doc_id = data.get("doc_id") if isinstance(data, Mapping) else None
-    return doc_id if isinstance(doc_id, str) else None
 
 
 def _check_task(
@@ -180,7 +99,7 @@ def validate_exports(
     schema = load_schema() if schema is None else schema
     files = [Path(p) for p in paths]
     problems: list[Problem] = []
-    copies = _Copies(problems)
+    copies = TaskCopies(problems)
     try:
         tasks = merge_tasks((path, copies.read(path)) for path in files)
     except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
@@ -226,7 +145,7 @@ def _check_annotations(
 ) -> None:
     """Gold selection and region checks of one task, filling `report`; with
     `new_text` (a stale task, --reanchor) its spans are first moved onto it."""
-    if not _annotations_well_formed(item.task, where, checker.problems):
+    if not annotations_well_formed(item.task, where, checker.problems):
         return
     try:
         split = split_annotations(item.task, source=item.source)
@@ -263,7 +182,7 @@ def _check_annotations(
         relations = checker.relations(raw_relations, labels, **at)
         is_gold = annotation is split.gold
         if is_gold:
-            _check_layout(spans, text if new_text is None else new_text, at, checker.problems)
+            layout_problems(spans, text if new_text is None else new_text, at, checker.problems)
             report["gold"][where["doc_id"]] = GoldDocument(
                 doc_id=where["doc_id"],
                 task_id=item.task_id,
@@ -289,83 +208,6 @@ def _check_annotations(
             checker.problems.append(Problem(code="B135", message=message, **where))
             continue
         report["annotations"].append(model.model_dump(mode="json"))
-
-
-_FLAGS = ("ground_truth", "was_cancelled")
-_RE_PULL = "pull a fresh export with `nkcorpus studio pull`"
-
-
-def _annotations_well_formed(
-    task: Mapping[str, Any], where: Mapping[str, Any], problems: list[Problem]
-) -> bool:
-    """B135 for an `annotations` list, annotation, id or flag of the wrong type,
-    which gold selection would otherwise skip or misread without a word."""
-    count = len(problems)
-    annotations = task.get("annotations")
-    if annotations is None:
-        return True
-    if not isinstance(annotations, list):
-        message = f"`annotations` is {type(annotations).__name__}, not a list; {_RE_PULL}"
-        problems.append(Problem(code="B135", message=message, **where))
-        return False
-    for index, annotation in enumerate(annotations):
-        if not isinstance(annotation, Mapping):
-            message = (
-                f"annotation {index} is {type(annotation).__name__}, not an object; {_RE_PULL}"
-            )
-            problems.append(Problem(code="B135", message=message, **where))
-            continue
-        annotation_id = annotation.get("id")
-        if not _small_int(annotation_id):
-            message = (
-                f"annotation {index} has id {str(annotation_id)[:40]!r}, not an integer "
-                f"0..{MAX_OFFSET}; {_RE_PULL}"
-            )
-            problems.append(Problem(code="B135", message=message, **where))
-            continue
-        at = {**where, "annotation_id": annotation_id}
-        for flag in _FLAGS:
-            if annotation.get(flag) not in (None, True, False):
-                message = (
-                    f"`{flag}` is {str(annotation.get(flag))[:40]!r}, not true or false; "
-                    "it decides which annotation is gold: " + _RE_PULL
-                )
-                problems.append(Problem(code="B135", message=message, **at))
-        completed_by = annotation.get("completed_by")
-        if isinstance(completed_by, Mapping):
-            completed_by = completed_by.get("id")
-        if completed_by is not None and not _small_int(completed_by):
-            message = (
-                f"`completed_by` is {str(completed_by)[:40]!r}, not a user id "
-                f"(an integer 0..{MAX_OFFSET}); " + _RE_PULL
-            )
-            problems.append(Problem(code="B135", message=message, **at))
-    return len(problems) == count
-
-
-def _small_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_OFFSET
-
-
-def _check_layout(
-    spans: list[dict[str, Any]], text: str, at: Mapping[str, Any], problems: list[Problem]
-) -> None:
-    """B144 overlapping gold spans and B145 spans off token boundaries
-    (`nkcorpus.build.layout`): what the BIO tags and DocBins cannot hold."""
-    for first, second in overlapping_pairs(spans):
-        message = (
-            f"gold spans overlap: {first['label']} {first['id']} [{first['start']}, "
-            f"{first['end']}) {first['text']!r} and {second['label']} {second['id']} "
-            f"[{second['start']}, {second['end']}) {second['text']!r}; spans never overlap or "
-            "nest (GUIDELINES): shorten or delete one in Label Studio and pull"
-        )
-        problems.append(Problem(code="B144", message=message, **at, region_id=second["id"]))
-    for span, cut in misaligned_spans(spans, text):
-        message = (
-            f"{span['label']} [{span['start']}, {span['end']}) {span['text']!r} cuts the "
-            f"token(s) {cut}; extend or shrink the region to whole words in Label Studio and pull"
-        )
-        problems.append(Problem(code="B145", message=message, **at, region_id=span["id"]))
 
 
 def _reanchor(

@@ -1,0 +1,105 @@
+"""What merging exports must not lose (`nkcorpus.build.exports.merge_tasks`
+keeps the newest copy of each task id):
+
+- B106 a task id given twice in one export (a Label Studio export never
+  does; the merge would keep one copy without a word);
+- B107 a gold annotation that only a superseded copy of a task holds (an
+  older export stars it, the newest copy stars nothing);
+- a task whose `updated_at` cannot be read is reported (B104) as that task's
+  problem and left out of the merge, which orders copies by it.
+
+Only small per-task summaries (ids of starred annotations) are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from nkcorpus.build.errors import BuildError
+from nkcorpus.build.exports import ExportTask, iter_export, task_updated_at
+from nkcorpus.build.report import Problem
+
+
+def gold_ids(task: Mapping[str, Any]) -> list[object]:
+    """The ids of a task's starred, not-cancelled annotations (as raw as they come)."""
+    annotations = task.get("annotations")
+    if not isinstance(annotations, list):
+        return []
+    return [
+        a.get("id")
+        for a in annotations
+        if isinstance(a, Mapping) and a.get("ground_truth") is True and not a.get("was_cancelled")
+    ]
+
+
+class TaskCopies:
+    """What the merge must not lose: a task id given twice in one export, and
+    a gold annotation that only a superseded copy of a task holds."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.gold: dict[int, list[tuple[str, list[object]]]] = {}
+
+    def read(self, path: Path) -> Iterator[dict[str, Any]]:
+        """The tasks of one export; a read error becomes a problem, not an exception."""
+        positions: dict[int, int] = {}
+        try:
+            for position, task in enumerate(iter_export(path)):
+                task_id = task["id"]
+                try:  # the merge orders copies by it: a bad one is this task's problem
+                    task_updated_at(task, where="this task")
+                except BuildError as exc:
+                    self.problems.append(
+                        Problem(code=exc.code, file=str(path), task_id=task_id,
+                                doc_id=task_doc_id(task), message=exc.message)
+                    )  # fmt: skip
+                    continue
+                if task_id in positions:
+                    self.problems.append(
+                        Problem(
+                            code="B106",
+                            file=str(path),
+                            task_id=task_id,
+                            doc_id=task_doc_id(task),
+                            message=f"task id {task_id} is given twice in this export (tasks at "
+                            f"positions {positions[task_id]} and {position}); one export holds "
+                            "each task once: pull a fresh export with `nkcorpus studio pull`",
+                        )
+                    )
+                positions.setdefault(task_id, position)
+                gold = gold_ids(task)
+                if gold:
+                    self.gold.setdefault(task_id, []).append((str(path), gold))
+                yield task
+        except BuildError as exc:
+            message = exc.message.removeprefix(f"{path}: ")  # the Problem names the file
+            self.problems.append(Problem(code=exc.code, file=str(path), message=message))
+
+    def check_winner(self, item: ExportTask) -> None:
+        """B107 when the copy that won the merge has no gold but another copy has."""
+        if gold_ids(item.task):
+            return
+        lost = [(f, ids) for f, ids in self.gold.get(item.task_id, []) if f != str(item.source)]
+        if not lost:
+            return
+        where = ", ".join(f"annotation(s) {', '.join(map(str, ids))} in {f}" for f, ids in lost)
+        self.problems.append(
+            Problem(
+                code="B107",
+                file=str(item.source),
+                task_id=item.task_id,
+                doc_id=task_doc_id(item.task),
+                message=f"the newest copy of this task has no gold annotation, but older "
+                f"export(s) star {where}; the merge would drop that gold. Star the right "
+                "annotation in Label Studio and pull again, or, if the review was withdrawn "
+                "on purpose, `git rm` the older export(s) (git keeps their history)",
+            )
+        )
+
+
+def task_doc_id(task: Mapping[str, Any]) -> str | None:
+    data = task.get("data")
+    doc_id = data.get("doc_id") if isinstance(data, Mapping) else None
+    return doc_id if isinstance(doc_id, str) else None
