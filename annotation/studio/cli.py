@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from nkcorpus.cli_errors import fail
-from nkcorpus.errors import StudioError
+from nkcorpus.errors import NkError, StudioError
 
 app = typer.Typer(help="Run Label Studio and move tasks and annotations in and out of it.")
 
@@ -85,7 +85,7 @@ def _sync_running(url: str, api_key: str, tasks: Path | None) -> None:
             typer.echo(f"note: no tasks file {path or ''}; run `nkcorpus tasks`, then sync.")
         report = sync_project(connect(url, api_key), url, task_list, progress=True)
         typer.echo(report.summary())
-    except StudioError as exc:
+    except NkError as exc:
         typer.echo(f"warning: sync failed, the server keeps running: {exc}", err=True)
 
 
@@ -113,13 +113,15 @@ def up(
 
 def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout: float) -> None:
     from nkcorpus.annotation.studio import credentials as cred
+    from nkcorpus.annotation.studio import pidfile
     from nkcorpus.annotation.studio import server as srv
 
     spinner = _Spinner()
     try:
         binary = srv.studio_binary()
-        srv.ensure_port_free(host, port)
         folder = (data_dir or cred.default_data_dir()).expanduser().resolve()
+        pidfile.ensure_not_running(folder)  # before the port: it may be that server's port
+        srv.ensure_port_free(host, port)
         account, created = cred.load_or_create_credentials(folder)
         typer.echo(cred.credentials_notice(account, folder, created))
         typer.echo(f"server log: {folder / srv.LOG_FILE}")
@@ -139,7 +141,7 @@ def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout
             except KeyboardInterrupt:
                 typer.echo("\nstopping Label Studio...")
         typer.echo("Label Studio stopped.")
-    except StudioError as exc:
+    except NkError as exc:
         spinner.clear()
         fail(exc)
     except KeyboardInterrupt:
@@ -162,7 +164,7 @@ def sync_command(
 
     try:
         report = sync(tasks or default_tasks_path(), url, data_dir=data_dir)
-    except StudioError as exc:
+    except NkError as exc:
         fail(exc)
     typer.echo(report.summary())
 
@@ -181,6 +183,6 @@ def pull_command(
     started = time.monotonic()
     try:
         report = pull(out or default_exports_dir(), url, data_dir=data_dir)
-    except StudioError as exc:
+    except NkError as exc:
         fail(exc)
     typer.echo(f"{report.summary()} in {time.monotonic() - started:.1f} s")

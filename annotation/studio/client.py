@@ -10,8 +10,10 @@ import contextlib
 import json
 import os
 import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from label_studio_sdk.client import LabelStudio
@@ -22,11 +24,23 @@ from label_studio_sdk.types import (
     SerializationOptionsRequest,
 )
 
+from nkcorpus.annotation.studio.retry import (
+    RetryingTransport,
+    RetryPolicy,
+    attempts_in,
+    attempts_of,
+)
 from nkcorpus.errors import StudioError
 
 PROJECT_TITLE = "nk-defector-corpus"
 DEFAULT_URL = "http://127.0.0.1:8080"
 ENV_URL = "LABEL_STUDIO_URL"
+TIMEOUT = 120.0
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_RERUN = (
+    "Run the command again: `studio sync` imports only the tasks whose doc_id and text_sha256 "
+    "are not in the project yet, and `studio pull` writes its file only after a complete download."
+)
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -38,32 +52,83 @@ def _describe(body: Any) -> str:
     if isinstance(body, dict):
         detail = body.get("detail") or body.get("validation_errors") or body
         return json.dumps(detail, ensure_ascii=False)[:600]
-    return str(body)[:600]
+    text = str(body).strip()
+    if text.startswith("<"):
+        return "an HTML error page"
+    return text[:600] or "no details"
+
+
+def _tries(attempts: int) -> str:
+    return "once" if attempts == 1 else f"{attempts} times, with growing waits"
 
 
 @contextlib.contextmanager
 def api_call(url: str, action: str) -> Iterator[None]:
-    """Turn SDK and network errors raised inside the block into StudioErrors."""
+    """Turn SDK and network errors raised inside the block into StudioErrors.
+
+    A110 unreachable, A111 key refused, A112 other HTTP error, A114 connection
+    dropped or timed out, A115 server error (5xx) after the retries of
+    `retry.RetryingTransport`, A117 a request that changes something failed
+    after it may have arrived, so its outcome is unknown (never re-sent)."""
     try:
         yield
     except ApiError as exc:
-        if exc.status_code in (401, 403):
+        status = exc.status_code
+        attempts, retryable = attempts_in(exc.headers)
+        if status in (401, 403):
             raise StudioError(
                 "A111",
                 f"Label Studio at {url} refused the API key while {action} "
-                f"(HTTP {exc.status_code}: {_describe(exc.body)}). Set LABEL_STUDIO_API_KEY to a "
+                f"(HTTP {status}: {_describe(exc.body)}). Set LABEL_STUDIO_API_KEY to a "
                 "valid legacy token or personal access token of an admin of this server.",
+            ) from exc
+        if status is not None and (status >= 500 or status in (408, 429)):
+            if retryable is False:
+                raise StudioError(
+                    "A117",
+                    f"Label Studio at {url} answered HTTP {status} while {action} "
+                    f"({_describe(exc.body)}); it may have done part of it, so the request is "
+                    f"not re-sent. See the server log. {_RERUN}",
+                ) from exc
+            raise StudioError(
+                "A115",
+                f"Label Studio at {url} answered HTTP {status} while {action}, tried "
+                f"{_tries(attempts)} ({_describe(exc.body)}). See the server log "
+                "(label-studio.log in its data folder), then run the command again.",
             ) from exc
         raise StudioError(
             "A112",
-            f"Label Studio at {url} failed while {action} "
-            f"(HTTP {exc.status_code}): {_describe(exc.body)}",
+            f"Label Studio at {url} failed while {action} (HTTP {status}): {_describe(exc.body)}",
+        ) from exc
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        attempts, _ = attempts_of(exc)
+        raise StudioError(
+            "A110",
+            f"cannot reach Label Studio at {url} while {action}, tried {_tries(attempts)} "
+            f"({type(exc).__name__}: {exc}). Is `nkcorpus studio up` running? Otherwise pass "
+            "--url or set LABEL_STUDIO_URL.",
+        ) from exc
+    except httpx.TransportError as exc:
+        attempts, retryable = attempts_of(exc)
+        if retryable is False:
+            raise StudioError(
+                "A117",
+                f"the connection to Label Studio at {url} broke while {action}, after the "
+                f"request was sent ({type(exc).__name__}: {exc}); Label Studio may or may not "
+                f"have done it, so the request is not re-sent. {_RERUN}",
+            ) from exc
+        raise StudioError(
+            "A114",
+            f"the connection to Label Studio at {url} broke while {action}, tried "
+            f"{_tries(attempts)} ({type(exc).__name__}: {exc or 'no answer'}). Check that the "
+            "server is still running (its log: label-studio.log in its data folder) and run "
+            "the command again.",
         ) from exc
     except httpx.HTTPError as exc:
         raise StudioError(
             "A110",
-            f"cannot reach Label Studio at {url} while {action} ({type(exc).__name__}: {exc}). "
-            "Is `nkcorpus studio up` running? Otherwise pass --url or set LABEL_STUDIO_URL.",
+            f"cannot talk to Label Studio at {url} while {action} ({type(exc).__name__}: {exc}). "
+            "Check --url or LABEL_STUDIO_URL.",
         ) from exc
     except ValueError as exc:  # an answer the SDK cannot parse: not Label Studio?
         raise StudioError(
@@ -73,15 +138,35 @@ def api_call(url: str, action: str) -> Iterator[None]:
         ) from exc
 
 
-def connect(url: str, api_key: str) -> LabelStudio:
+def _transport(url: str, policy: RetryPolicy | None) -> RetryingTransport:
+    """Retries around a transport that uses the environment's proxy for `url`,
+    as httpx would, except for a loopback server."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    proxy = None
+    if host not in _LOOPBACK and not urllib.request.proxy_bypass(host):
+        proxy = urllib.request.getproxies().get(parts.scheme)
+    return RetryingTransport(httpx.HTTPTransport(proxy=proxy), policy)
+
+
+def connect(url: str, api_key: str, policy: RetryPolicy | None = None) -> LabelStudio:
     """An SDK client for `url`, checked by asking the server who we are.
 
     `api_key` may be a legacy token (sent as `Token ...`) or a personal access
     token, i.e. a JWT refresh token, which the SDK exchanges for short-lived
-    access tokens (sent as `Bearer ...`) by itself.
+    access tokens (sent as `Bearer ...`) by itself. Transient failures are
+    retried by `policy` (see `retry`); the SDK's own retries are off.
     """
     with api_call(url, "connecting"):
-        client = LabelStudio(base_url=url, api_key=api_key, timeout=120)
+        http = httpx.Client(
+            transport=_transport(url, policy),
+            timeout=TIMEOUT,
+            follow_redirects=True,
+            trust_env=False,  # the proxy is chosen by _transport; no netrc
+        )
+        client = LabelStudio(
+            base_url=url, api_key=api_key, timeout=TIMEOUT, max_retries=0, httpx_client=http
+        )
         client.users.whoami()
     return client
 

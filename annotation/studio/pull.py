@@ -3,8 +3,10 @@
 Files are `annotation/exports/export-<UTC time>-<sha256[:12]>.json`: deterministic
 JSON (tasks, annotations and predictions in id order) of every task with all its
 annotations and predictions. An existing file is never overwritten and a failed
-pull leaves no file. A reviewed task is one whose correct annotation a reviewer
-starred as ground truth (`"ground_truth": true`).
+pull leaves no file. One pull per folder at a time (`locks.exports_lock`);
+temp files left by a pull that was killed while writing are removed by the
+next one. A reviewed task is one whose correct annotation a reviewer starred
+as ground truth (`"ground_truth": true`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from nkcorpus.annotation.studio.client import (
     resolve_url,
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.locks import exports_lock
 from nkcorpus.atomic import atomic_write_bytes
 from nkcorpus.errors import StudioError
 from nkcorpus.paths import exports_dir
@@ -54,9 +57,11 @@ class PullReport:
     ground_truth: int
     predictions: int
     several_ground_truths: tuple[int, ...]  # ids of tasks with more than one starred
+    removed: tuple[str, ...] = ()  # temp files of killed pulls, deleted
 
     def summary(self) -> str:
-        lines = [
+        lines = [f"removed {name}, left by a pull that was killed" for name in self.removed]
+        lines += [
             f"wrote {self.path}: {self.tasks} tasks, {self.annotations} annotations "
             f"({self.ground_truth} ground truth), {self.predictions} predictions"
         ]
@@ -129,17 +134,35 @@ def write_export(tasks: list[dict[str, Any]], out_dir: Path, now: datetime | Non
     return path
 
 
+def _remove_debris(out_dir: Path) -> tuple[str, ...]:
+    """Delete the temp files of export writes that never finished (we hold the
+    folder's lock, so nobody is writing one now); their names."""
+    removed = []
+    for path in sorted(Path(out_dir).glob(".export-*.json.*.tmp")):
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise StudioError(
+                "A133", f"cannot remove {path}, left by a killed pull: {exc}; delete it by hand."
+            ) from exc
+        removed.append(path.name)
+    return tuple(removed)
+
+
 def pull_project(
     client: LabelStudio, url: str, out_dir: Path, *, title: str = PROJECT_TITLE
 ) -> PullReport:
-    """Export project `title` from `url` into a new file in `out_dir`."""
+    """Export project `title` from `url` into a new file in `out_dir`, holding
+    the folder's lock (LockError L001 while another pull writes there)."""
     project_id = find_project(client, url, title)
     if project_id is None:
         raise StudioError(
             "A113", f"{url} has no project {title!r}; run `nkcorpus studio sync` first."
         )
-    tasks = fetch_export(client, url, project_id)
-    path = write_export(tasks, out_dir)
+    with exports_lock(out_dir):
+        removed = _remove_debris(out_dir)
+        tasks = fetch_export(client, url, project_id)
+        path = write_export(tasks, out_dir)
     starred = {
         int(t["id"]): sum(1 for a in t.get("annotations") or [] if a.get("ground_truth"))
         for t in tasks
@@ -151,6 +174,7 @@ def pull_project(
         ground_truth=sum(starred.values()),
         predictions=sum(len(t.get("predictions") or []) for t in tasks),
         several_ground_truths=tuple(sorted(t for t, n in starred.items() if n > 1)),
+        removed=removed,
     )
 
 

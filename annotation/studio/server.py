@@ -1,8 +1,13 @@
 """Start, watch and stop a local Label Studio server.
 
-The server runs from its own virtualenv (`make studio-env`), in its own
-process group, with an embedded SQLite database in the data folder, and logs
-to `<data dir>/label-studio.log`.
+The server runs from its own virtualenv (`make studio-env`), with an embedded
+SQLite database in the data folder, and logs to `<data dir>/label-studio.log`.
+It runs under `supervise.py`, which leads its own session and process group:
+stopping means signalling that group, and however the starting process dies
+(SIGKILL included) the supervisor takes the server's whole process tree down
+with it. One server per data folder: the starter holds the folder's lock
+(`nkcorpus.lock.folder_lock`) and records the server in `pidfile`; a second
+start on the folder is refused (A108) with the first one's PID and URL.
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from nkcorpus.annotation.studio import pidfile
 from nkcorpus.annotation.studio.credentials import Credentials
 from nkcorpus.annotation.studio.preflight import (
     ensure_port_free,
@@ -27,6 +35,7 @@ from nkcorpus.annotation.studio.preflight import (
     studio_binary,
 )
 from nkcorpus.errors import StudioError
+from nkcorpus.lock import FolderLock
 
 __all__ = [
     "LOG_FILE",
@@ -43,6 +52,7 @@ __all__ = [
 
 LOG_FILE = "label-studio.log"
 START_TIMEOUT = 240.0
+SUPERVISOR = Path(__file__).with_name("supervise.py")
 
 
 @dataclass
@@ -54,6 +64,8 @@ class StudioServer:
     log_path: Path
     log_offset: int
     log_file: IO[bytes] = field(repr=False)
+    data_dir: Path | None = None
+    lock: FolderLock | None = field(default=None, repr=False)
 
     def log_tail(self, lines: int = 25) -> str:
         """The last `lines` lines this server wrote to its log."""
@@ -73,12 +85,44 @@ def start_server(
     """Start Label Studio on `host:port` with its data in `data_dir`; do not wait.
 
     On the first start of `data_dir` the server creates the admin account and
-    the legacy API token of `credentials`.
+    the legacy API token of `credentials`. Raises StudioError A108 if our
+    server already runs on `data_dir`, A101 if the port is taken.
+
+    Call it from a thread that lives as long as the server, such as the main
+    thread: the kernel stops the server when the thread that started it ends.
     """
     binary = studio_binary() if binary is None else binary
-    ensure_port_free(host, port)
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = pidfile.claim_data_dir(data_dir)
+    try:
+        ensure_port_free(host, port)
+        server = _launch(host, port, data_dir, credentials, binary)
+    except BaseException:
+        lock.release()
+        raise
+    server.lock = lock
+    record = pidfile.ServerRecord(
+        pid=server.process.pid,
+        started_ticks=pidfile.start_ticks(server.process.pid),
+        since=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        host=host,
+        port=port,
+        url=server.url,
+        data_dir=str(data_dir),
+        binary=str(binary),
+    )
+    try:
+        pidfile.write_record(data_dir, record)
+    except StudioError:
+        stop_server(server)
+        raise
+    return server
+
+
+def _launch(
+    host: str, port: int, data_dir: Path, credentials: Credentials, binary: Path
+) -> StudioServer:
     log_path = data_dir / LOG_FILE
     log = open(log_path, "ab")  # noqa: SIM115 - closed by stop_server
     log.write(f"\n--- nkcorpus studio: starting on {host}:{port} ---\n".encode())
@@ -89,9 +133,10 @@ def start_server(
         "--internal-host", host, "--port", str(port),
         "--data-dir", str(data_dir), "--enable-legacy-api-token",
     ]  # fmt: skip
+    supervised = [sys.executable, "-I", str(SUPERVISOR), str(os.getpid()), "--", *argv]
     try:
         process = subprocess.Popen(
-            argv,
+            supervised,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -102,7 +147,7 @@ def start_server(
     except OSError as exc:
         log.close()
         raise StudioError("A103", f"cannot run {binary}: {exc}") from exc
-    return StudioServer(process, local_url(host, port), log_path, offset, log)
+    return StudioServer(process, local_url(host, port), log_path, offset, log, data_dir)
 
 
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
@@ -165,6 +210,10 @@ def stop_server(server: StudioServer, timeout: float = 15.0) -> None:
         raise
     finally:
         server.log_file.close()
+        if server.data_dir is not None and server.process.returncode is not None:
+            pidfile.remove_record(server.data_dir, server.process.pid)
+        if server.lock is not None:
+            server.lock.release()
 
 
 @contextlib.contextmanager

@@ -3,12 +3,15 @@
 Creates the project if missing, updates its labeling config when the schema
 changed (unless that would orphan existing annotations), shows the imported
 predictions to annotators, and imports the tasks not imported yet.
+
+One sync per project at a time (`locks.project_lock`): without it, two syncs
+would both find a task missing and both import it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from nkcorpus.annotation.studio.client import (
     resolve_url,
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.locks import project_lock
 from nkcorpus.annotation.studio.orphans import find_orphans, orphans_message
 from nkcorpus.annotation.studio.tasks_file import (
     ChangedDoc,
@@ -51,12 +55,14 @@ class SyncReport:
     present: int
     changed: tuple[ChangedDoc, ...]
     model_version: str | None
+    interrupted: str | None = None  # an earlier sync that died holding the lock
 
     def summary(self) -> str:
         """Lines for the user."""
         project = "created" if self.project_created else "found"
         config = "updated" if self.config_updated else "unchanged"
-        lines = [
+        lines = [f"note: {self.interrupted}"] if self.interrupted else []
+        lines += [
             f"project {self.title!r} (id {self.project_id}) {project} at {self.url}; "
             f"labeling config {config}",
             f"imported {self.imported}, already present {self.present}, "
@@ -147,7 +153,24 @@ def sync_project(
     """Bring project `title` on `url` up to date with `schema` (default: the
     packaged one) and `tasks` (from `read_tasks`; None: project and config only).
     Raises StudioError A121 instead of a config change that would orphan
-    existing annotations."""
+    existing annotations, and LockError L001 while another sync of the project
+    runs."""
+    with project_lock(url, title) as interrupted:
+        report = _sync_locked(client, url, tasks, schema, title, batch_size, progress)
+    if interrupted is None:
+        return report
+    return replace(report, interrupted=f"{interrupted}; this one completed it")
+
+
+def _sync_locked(
+    client: LabelStudio,
+    url: str,
+    tasks: Sequence[Mapping[str, Any]] | None,
+    schema: LabelSchema | None,
+    title: str,
+    batch_size: int,
+    progress: bool,
+) -> SyncReport:
     schema = load_schema() if schema is None else schema
     config = schema_to_label_config(schema)
     project_id = find_project(client, url, title)

@@ -5,18 +5,26 @@ testing process handling without the real server."""
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
+import re
 import socket
 import stat
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import pytest
 
+from nkcorpus.annotation.studio import retry
 from nkcorpus.annotation.studio.credentials import load_or_create_credentials
 from nkcorpus.annotation.studio.server import running_studio, studio_binary
 from nkcorpus.errors import StudioError
@@ -34,6 +42,37 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def gone(pid: int) -> bool:
+    """Whether `pid` has exited (a zombie nobody reaped counts as exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def wait_until_gone(pids: list[int], deadline: float = 60.0) -> list[int]:
+    """Poll until every pid is gone or `deadline` seconds passed; those still alive."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end and not all(gone(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if not gone(p)]
+
+
+def label_studio_binary() -> Path:
+    """The installed `label-studio`; without it the test skips, or fails when $CI is set."""
+    try:
+        return studio_binary()
+    except StudioError as exc:
+        message = f"Label Studio server not installed: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +142,8 @@ def write_tasks(tmp_path: Path) -> Callable[[list[Task]], Path]:
 
 FAKE_SERVER = """\
 #!{python}
-# A stand-in for `label-studio start`: serves /health on --port, or misbehaves.
+# A stand-in for `label-studio start`: serves /health on --port, or misbehaves
+# (FAKE_STUDIO_MODE crash, stubborn, silent, family).
 import http.server, os, signal, sys, time
 args = sys.argv[1:]
 port = int(args[args.index("--port") + 1])
@@ -118,6 +158,11 @@ if mode == "stubborn":
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 if mode == "silent":
     time.sleep(600)
+if mode == "family":  # a worker process of its own, which ignores SIGTERM
+    import subprocess
+    worker = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
+    child = subprocess.Popen([sys.executable, "-c", worker])
+    open(os.environ["FAKE_STUDIO_PIDFILE"] + ".child", "w").write(str(child.pid))
 class Health(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(200 if self.path == "/health" else 404)
@@ -140,3 +185,137 @@ def fake_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NKCORPUS_STUDIO_BIN", str(path))
     monkeypatch.setenv("FAKE_STUDIO_PIDFILE", str(tmp_path / "fake.pid"))
     return path
+
+
+@dataclass
+class Rule:
+    """What `FaultServer` does with requests matching `method` and `path` (a regex):
+    `action` is an HTTP status to answer, "drop" (headers and part of the body,
+    then the connection is closed) or "drop_after_forward" (forwarded to the
+    upstream server, which does the work, then dropped the same way); `times`
+    matching requests (None: all) once the server has seen `after` requests."""
+
+    method: str
+    path: str
+    action: int | str
+    times: int | None = None
+    after: int = 0
+
+
+class FaultServer:
+    """A loopback HTTP server in a thread that answers by its `rules`, else
+    forwards to `upstream` (a fault-injecting proxy), else answers `{}`.
+    `requests` lists (method, path) of every request it received."""
+
+    def __init__(self, upstream: str | None = None) -> None:
+        self.upstream = urlsplit(upstream) if upstream else None
+        self.rules: list[Rule] = []
+        self.requests: list[tuple[str, str]] = []
+        self._mutex = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def count(self, method: str, path: str = ".*") -> int:
+        return sum(1 for m, p in self.requests if m == method and re.search(path, p))
+
+    def _rule_for(self, method: str, path: str) -> Rule | None:
+        with self._mutex:
+            self.requests.append((method, path))
+            for rule in self.rules:
+                if rule.method != method or not re.search(rule.path, path):
+                    continue
+                if len(self.requests) <= rule.after or rule.times == 0:
+                    continue
+                if rule.times is not None:
+                    rule.times -= 1
+                return rule
+        return None
+
+    def _forward(self, method: str, path: str, body: bytes, headers: Any) -> tuple[int, Any, bytes]:
+        assert self.upstream is not None
+        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=120)
+        skip = {"host", "connection", "accept-encoding", "content-length"}
+        sent = {k: v for k, v in headers.items() if k.lower() not in skip}
+        try:
+            conn.request(method, path, body=body or None, headers=sent)
+            response = conn.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            conn.close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                rule = server._rule_for(self.command, self.path)
+                action = rule.action if rule else "forward"
+                if isinstance(action, int):
+                    self._answer(action, [], json.dumps({"detail": "injected"}).encode())
+                    return
+                if action == "drop":
+                    self._drop()
+                    return
+                if server.upstream is None:
+                    self._answer(200, [], b"{}")
+                    return
+                status, headers, data = server._forward(self.command, self.path, body, self.headers)
+                if action == "drop_after_forward":
+                    self._drop()
+                    return
+                self._answer(status, headers, data)
+
+            def _answer(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
+                self.send_response(status)
+                skip = {"content-length", "transfer-encoding", "connection", "server", "date"}
+                for key, value in headers:
+                    if key.lower() not in skip:
+                        self.send_header(key, value)
+                if not any(k.lower() == "content-type" for k, _ in headers):
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _drop(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.write(b'[{"id": 1, "data": {"te')
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def fault_server() -> Iterator[FaultServer]:
+    """A FaultServer without upstream: answers by its rules, else 200 `{}`."""
+    server = FaultServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> retry.RetryPolicy:
+    """The default retry policy, without its waits."""
+    policy = retry.RetryPolicy(base_delay=0.0, max_delay=0.0)
+    monkeypatch.setattr(retry, "DEFAULT_POLICY", policy)
+    return policy

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nkcorpus.annotation.studio.cli import app
+from nkcorpus.annotation.studio.retry import RetryPolicy
 from tests.annotation.conftest import free_port, make_task
 
 RUN_APP = "from nkcorpus.annotation.studio.cli import app; app()"
@@ -93,7 +94,7 @@ def test_cli_up_without_server_installed_says_make_studio_env(
     assert "make studio-env" in result.output
 
 
-def test_cli_sync_unreachable_server_fails(tmp_path: Path) -> None:
+def test_cli_sync_unreachable_server_fails(tmp_path: Path, fast_retries: RetryPolicy) -> None:
     tasks = tmp_path / "tasks.json"
     tasks.write_text(json.dumps([make_task("d1", "text")]))
     url = f"http://127.0.0.1:{free_port()}"
