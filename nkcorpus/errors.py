@@ -25,6 +25,10 @@ class SeedError(NkError):
     """A seed document or the seed manifest is invalid."""
 
 
+class ProjectNotFound(NkError, FileNotFoundError):
+    """No checkout of the project around the working directory (D051)."""
+
+
 class StudioError(NkError):
     """Label Studio could not be started, reached or synchronised."""
 

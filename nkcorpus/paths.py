@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from nkcorpus.errors import ProjectNotFound
+
 PROJECT_NAME = 'name = "nk-defector-corpus"'
 
 
 def project_root(start: Path | None = None) -> Path:
     """The repository root: `$NKCORPUS_ROOT`, else the nearest folder upwards
     from `start` (default: the working directory) whose pyproject.toml is this
-    project's. Raises FileNotFoundError when there is none."""
+    project's. Raises ProjectNotFound (D051, a FileNotFoundError) when there is none."""
     env = os.environ.get("NKCORPUS_ROOT")
     if env:
         return Path(env).resolve()
@@ -20,9 +22,10 @@ def project_root(start: Path | None = None) -> Path:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and PROJECT_NAME in pyproject.read_text(encoding="utf-8"):
             return folder
-    raise FileNotFoundError(
+    raise ProjectNotFound(
+        "D051",
         f"no nk-defector-corpus checkout found at or above {here}; "
-        "run inside the repository or set NKCORPUS_ROOT"
+        "run inside the repository or set NKCORPUS_ROOT",
     )
 
 

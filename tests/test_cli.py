@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -49,4 +50,18 @@ def test_cli_errors_exit_1_with_the_code_and_no_traceback(tmp_path):
     )
     assert out.returncode == 1
     assert "[D002]" in out.stderr and "manifest.yaml" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_cli_outside_a_checkout_is_a_coded_error_not_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "NKCORPUS_ROOT"}
+    out = subprocess.run(
+        [sys.executable, "-m", "nkcorpus", "counts"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 1, out.stderr
+    assert "[D051]" in out.stderr and "NKCORPUS_ROOT" in out.stderr
     assert "Traceback" not in out.stderr
