@@ -274,7 +274,7 @@ def test_validate_refuses_overlapping_gold_spans(tmp_path: Path) -> None:
             direction="unknown",
             route="unknown",
             status="completed",
-        ),  # fmt: skip
+        ),
         *region(text, "A man", "MOTIVE", "m2", category="other"),
     ]
     _, report = _validate(tmp_path, [_gold_task(1, doc, result)])
