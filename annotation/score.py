@@ -151,17 +151,19 @@ def score_regions(
     ]
 
 
-def task_to_gold(task: Mapping[str, Any]) -> list[Region] | None:
+def task_to_gold(
+    task: Mapping[str, Any], reviewers: frozenset[int] = frozenset()
+) -> list[Region] | None:
     """The regions of the task's gold annotation, chosen exactly as the build
-    chooses it (`nkcorpus.build.gold.split_annotations`: starred, not cancelled;
-    two starred raise B120); None when the task has none.
+    chooses it (`nkcorpus.build.gold.split_annotations`: accepted by a reviewer,
+    else starred; not cancelled); None when the task has none.
 
     >>> region = {"type": "labels", "value": {"start": 0, "end": 3, "labels": ["PERSON"]}}
     >>> task_to_gold({"annotations": [{"ground_truth": True, "was_cancelled": False,
     ...                                "result": [region]}]})
     [Region(label='PERSON', start=0, end=3)]
     """
-    gold = split_annotations(task).gold
+    gold = split_annotations(task, reviewers=reviewers).gold
     return result_to_regions(gold.get("result") or []) if gold is not None else None
 
 
@@ -178,19 +180,26 @@ def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:
     return result_to_regions(predictions[-1].get("result") or []) if predictions else []
 
 
-def prelabel_report(export_path: Path, *, recompute: bool = False) -> PrelabelReport:
+def prelabel_report(
+    export_path: Path, *, recompute: bool = False, reviewers: frozenset[int] | None = None
+) -> PrelabelReport:
     """Score the predictions in an export (or, with `recompute`, fresh ones
-    from the current rules) against its gold annotations. The export is read,
+    from the current rules) against its gold annotations (`reviewers`: default
+    `annotation/reviewers.yaml`, as the build). The export is read,
     streamed and bounded, by `nkcorpus.build.exports.iter_export` (errors
     B101-B103, B111-B118); only each scored task's regions (and, with
     `recompute`, its text) are kept."""
+    if reviewers is None:
+        from nkcorpus.annotation.reviewers import load_reviewers
+
+        reviewers = load_reviewers().ids
     gold: list[list[Region]] = []
     predicted: list[list[Region]] = []
     texts: list[str] = []
     skipped = 0
     for task in iter_export(Path(export_path)):
         try:
-            regions = task_to_gold(task)
+            regions = task_to_gold(task, reviewers)
             if regions is None:
                 skipped += 1
                 continue

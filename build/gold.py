@@ -1,9 +1,21 @@
-"""Which annotation of a task is gold.
+"""Which annotation of a task is gold: the review rule.
 
-Gold is the one annotation marked `ground_truth` (starred in Label Studio)
-and not cancelled. A task without one is unreviewed: left out of the release,
-counted and listed. Two gold annotations are an error (un-star one). Every
-other annotation that is not cancelled is kept as an annotator annotation.
+An annotation is *accepted* when its result holds the task-level review
+choice `accept` (`nkcorpus.schema.review`), set by a reviewer in the browser.
+Its acceptor is the account that last saved it (`updated_by`, else
+`completed_by`). The gold of a task is:
+
+1. the one accepted, not-cancelled annotation whose acceptor is a reviewer
+   (`annotation/reviewers.yaml`); else
+2. the one annotation marked `ground_truth` (the star, set through the API;
+   how v1.0.0 was reviewed) and not cancelled; else none: the task is
+   unreviewed, left out of the release, counted and listed.
+
+Refused, naming the task and the annotations: B120 two starred annotations;
+B121 an acceptance by an account that is not a reviewer; B122 two accepted
+annotations, or an acceptance and a star on different annotations; B123 an
+accepted annotation that is cancelled (skipped). Every other annotation that
+is not cancelled is kept as an annotator annotation.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from nkcorpus.build.errors import BuildError
+from nkcorpus.schema.review import accepts
 
 
 @dataclass(frozen=True)
@@ -43,11 +56,26 @@ def annotator_id(completed_by: object) -> int | None:
     return None
 
 
-def split_annotations(task: Mapping[str, Any], *, source: Path | str = "export") -> TaskAnnotations:
-    """Split the task's non-cancelled annotations into gold and the others.
+def acceptor_id(annotation: Mapping[str, Any]) -> int | None:
+    """Who accepted an annotation: the account that last saved it.
 
-    Raises B120 when more than one is gold.
+    >>> acceptor_id({"completed_by": 4, "updated_by": 9}), acceptor_id({"completed_by": 4})
+    (9, 4)
+    """
+    updated_by = annotator_id(annotation.get("updated_by"))
+    return updated_by if updated_by is not None else annotator_id(annotation.get("completed_by"))
 
+
+def split_annotations(
+    task: Mapping[str, Any],
+    *,
+    source: Path | str = "export",
+    reviewers: frozenset[int] = frozenset(),
+) -> TaskAnnotations:
+    """Split the task's non-cancelled annotations into gold and the others,
+    by the review rule of this module (`reviewers`: the reviewers' user ids).
+
+    >>> accept = [{"type": "choices", "from_name": "review", "value": {"choices": ["accept"]}}]
     >>> task = {"id": 1, "annotations": [
     ...     {"id": 10, "ground_truth": True, "was_cancelled": False, "result": []},
     ...     {"id": 11, "ground_truth": False, "was_cancelled": False, "result": []},
@@ -55,6 +83,10 @@ def split_annotations(task: Mapping[str, Any], *, source: Path | str = "export")
     >>> split = split_annotations(task)
     >>> split.gold["id"], [a["id"] for a in split.others]
     (10, [11])
+    >>> task["annotations"][0]["ground_truth"] = False
+    >>> task["annotations"][1].update(result=accept, completed_by=7)
+    >>> split_annotations(task, reviewers=frozenset({7})).gold["id"]
+    11
     """
     given = task.get("annotations") or []
     if not isinstance(given, list) or not all(isinstance(a, Mapping) for a in given):
@@ -63,15 +95,53 @@ def split_annotations(task: Mapping[str, Any], *, source: Path | str = "export")
             f"{source}: task {task.get('id')}: `annotations` is not a list of annotation "
             "objects; pull a fresh export with `nkcorpus studio pull`",
         )
+    doc_id = (
+        (task.get("data") or {}).get("doc_id") if isinstance(task.get("data"), Mapping) else None
+    )
+    where = f"{source}: task {task.get('id')} (doc {doc_id})"
+    cancelled = [a for a in given if a.get("was_cancelled") and accepts(a.get("result"))]
+    if cancelled:
+        raise BuildError(
+            "B123",
+            f"{where}: annotation {cancelled[0].get('id')} is accepted as gold but was skipped "
+            "(cancelled); open it in Label Studio and submit it, or clear its review choice",
+        )
     kept = [dict(a) for a in given if not a.get("was_cancelled")]
-    gold = [a for a in kept if a.get("ground_truth") is True]
-    if len(gold) > 1:
-        doc_id = (task.get("data") or {}).get("doc_id")
-        ids = ", ".join(str(a.get("id")) for a in gold)
+    accepted = [a for a in kept if accepts(a.get("result"))]
+    strangers = [a for a in accepted if acceptor_id(a) not in reviewers]
+    if strangers:
+        who = ", ".join(f"annotation {a.get('id')} by user {acceptor_id(a)}" for a in strangers)
+        raise BuildError(
+            "B121",
+            f"{where}: {who} is accepted by an account that is not a reviewer; a reviewer "
+            "accepts it, or the maintainers add that account to annotation/reviewers.yaml",
+        )
+    starred = [a for a in kept if a.get("ground_truth") is True]
+    if len(accepted) > 1:
+        ids = ", ".join(str(a.get("id")) for a in accepted)
+        raise BuildError(
+            "B122",
+            f"{where}: {len(accepted)} annotations are accepted ({ids}); clear the review "
+            "choice of all but one in Label Studio and pull again",
+        )
+    if accepted:
+        gold = accepted[0]
+        others_starred = [a for a in starred if a.get("id") != gold.get("id")]
+        if others_starred:
+            raise BuildError(
+                "B122",
+                f"{where}: annotation {gold.get('id')} is accepted but annotation "
+                f"{others_starred[0].get('id')} is starred; un-star it (or clear the "
+                "acceptance) so that one decision stands, and pull again",
+            )
+    elif len(starred) > 1:
+        ids = ", ".join(str(a.get("id")) for a in starred)
         raise BuildError(
             "B120",
-            f"{source}: task {task.get('id')} (doc {doc_id}) has {len(gold)} gold annotations "
+            f"{where} has {len(starred)} gold annotations "
             f"({ids}); un-star all but one in Label Studio and pull again",
         )
-    others = [a for a in kept if a.get("ground_truth") is not True]
-    return TaskAnnotations(gold[0] if gold else None, others)
+    else:
+        gold = starred[0] if starred else None
+    others = [a for a in kept if gold is None or a.get("id") != gold.get("id")]
+    return TaskAnnotations(gold, others)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nkcorpus.schema.model import LabelSchema
+from nkcorpus.schema.review import is_review_item
 
 Span = dict[str, Any]
 Relation = dict[str, Any]
@@ -75,8 +76,8 @@ def result_to_spans(
             if relation not in relations:
                 relations.append(relation)
             continue
-        if kind not in ("labels", "choices"):
-            continue
+        if kind not in ("labels", "choices") or is_review_item(item):
+            continue  # the review mark belongs to the annotation, not to a region
         value = item.get("value") or {}
         region_id = str(item.get("id"))
         region = regions.setdefault(

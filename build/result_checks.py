@@ -4,7 +4,8 @@ renamed or coerced without a word.
 
 A region is one `labels` item plus one `choices` item per attribute, all with
 the region's `id`, all with the same integer `start` and `end`. Relations are
-`relation` items with `from_id` and `to_id`. What breaks that is reported
+`relation` items with `from_id` and `to_id`; the task-level review choice
+(`nkcorpus.schema.review`) is no region. What breaks that is reported
 here, with the region named:
 
 - B136 the result, an item or its `value` is not of the expected JSON type;
@@ -21,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from nkcorpus.schema.review import is_review_item
 
 _REDRAW = "delete the region in Label Studio, draw it again and pull"
 _REGION_TYPES = ("labels", "choices")
@@ -75,6 +78,8 @@ def result_to_problems(result: object) -> list[ResultProblem]:
         kind = item.get("type")
         if kind == "relation":
             continue  # endpoints and types are checked by `Checker.relations`
+        if is_review_item(item):
+            continue  # the task-level review mark: no region (`nkcorpus.build.gold` reads it)
         if kind not in _REGION_TYPES:
             continue  # other controls: not part of the schema's regions
         region = _region_id(item)

@@ -84,19 +84,26 @@ def validate_exports(
     documents: Sequence[CleanDocument] | None = None,
     schema: LabelSchema | None = None,
     reanchor: bool = False,
+    reviewers: frozenset[int] | None = None,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
     `documents` defaults to the cleaned seeds (`load_documents()`), `schema`
-    to `schema/labels.yaml`. With `reanchor`, a stale task's spans are moved
-    onto the current text (`nkcorpus.build.reanchor`) instead of being an
-    error, and every moved or dropped span is listed in `report.reanchored`.
+    to `schema/labels.yaml`, `reviewers` (user ids whose acceptance makes an
+    annotation gold, `nkcorpus.build.gold`) to `annotation/reviewers.yaml`.
+    With `reanchor`, a stale task's spans are moved onto the current text
+    (`nkcorpus.build.reanchor`) instead of being an error, and every moved or
+    dropped span is listed in `report.reanchored`.
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
 
         documents = load_documents()
     schema = load_schema() if schema is None else schema
+    if reviewers is None:
+        from nkcorpus.annotation.reviewers import load_reviewers
+
+        reviewers = load_reviewers().ids
     files = [Path(p) for p in paths]
     problems: list[Problem] = []
     copies = TaskCopies(problems)
@@ -130,7 +137,8 @@ def validate_exports(
         seen[doc_id] = item
         current = corpus.get(doc_id)
         stale = reanchor and current is not None and current.text != item.data["text"]
-        _check_annotations(item, where, checker, report, current.text if stale else None)
+        new_text = current.text if stale else None
+        _check_annotations(item, where, checker, report, reviewers, new_text)
     return ValidationReport(
         files=[str(f) for f in files], tasks=len(tasks), problems=problems, **report
     )
@@ -141,6 +149,7 @@ def _check_annotations(
     where: dict[str, Any],
     checker: Checker,
     report: dict[str, Any],
+    reviewers: frozenset[int],
     new_text: str | None = None,
 ) -> None:
     """Gold selection and region checks of one task, filling `report`; with
@@ -148,7 +157,7 @@ def _check_annotations(
     if not annotations_well_formed(item.task, where, checker.problems):
         return
     try:
-        split = split_annotations(item.task, source=item.source)
+        split = split_annotations(item.task, source=item.source, reviewers=reviewers)
     except NkError as exc:
         checker.problems.append(Problem(code=exc.code, message=exc.message, **where))
         return
