@@ -1,11 +1,13 @@
 """Which annotation of a task is gold: the review rule.
 
 An annotation is *accepted* when its result holds the task-level review
-choice `accept` (`nkcorpus.schema.review`), set by a reviewer in the browser.
-Its acceptor is the account that last saved it (`updated_by`, else
-`completed_by`). The gold of a task is:
+choice `accept` (`nkcorpus.schema.review`), set by a reviewer in the browser
+on an annotation of their own (a duplicate of the annotation they accept,
+corrected if need be). Its acceptor is its author, `completed_by`: not
+`updated_by`, which Label Studio also sets when anyone, the maintainers'
+API key included, changes the annotation. The gold of a task is:
 
-1. the one accepted, not-cancelled annotation whose acceptor is a reviewer
+1. the one accepted, not-cancelled annotation whose author is a reviewer
    (`annotation/reviewers.yaml`); else
 2. the one annotation marked `ground_truth` (the star, set through the API;
    how v1.0.0 was reviewed) and not cancelled; else none: the task is
@@ -57,13 +59,12 @@ def annotator_id(completed_by: object) -> int | None:
 
 
 def acceptor_id(annotation: Mapping[str, Any]) -> int | None:
-    """Who accepted an annotation: the account that last saved it.
+    """Who accepted an annotation: its author (see the module doc).
 
-    >>> acceptor_id({"completed_by": 4, "updated_by": 9}), acceptor_id({"completed_by": 4})
-    (9, 4)
+    >>> acceptor_id({"completed_by": 4, "updated_by": 9})
+    4
     """
-    updated_by = annotator_id(annotation.get("updated_by"))
-    return updated_by if updated_by is not None else annotator_id(annotation.get("completed_by"))
+    return annotator_id(annotation.get("completed_by"))
 
 
 def split_annotations(
@@ -113,8 +114,9 @@ def split_annotations(
         who = ", ".join(f"annotation {a.get('id')} by user {acceptor_id(a)}" for a in strangers)
         raise BuildError(
             "B121",
-            f"{where}: {who} is accepted by an account that is not a reviewer; a reviewer "
-            "accepts it, or the maintainers add that account to annotation/reviewers.yaml",
+            f"{where}: {who} is accepted, but its author is not a reviewer; clear the review "
+            "choice on it. A reviewer accepts by duplicating the annotation and accepting "
+            "their own copy, or the maintainers add the account to annotation/reviewers.yaml",
         )
     starred = [a for a in kept if a.get("ground_truth") is True]
     if len(accepted) > 1:

@@ -59,14 +59,15 @@ def test_gold_is_the_annotation_a_reviewer_accepted() -> None:
     assert split.gold["id"] == 2 and [a["id"] for a in split.others] == [1]
 
 
-def test_gold_acceptance_by_the_reviewer_who_last_saved_an_annotators_annotation() -> None:
+def test_gold_acceptance_on_an_annotators_annotation_is_refused_whoever_saved_it() -> None:
     edited = _accepted(1, ANNOTATOR)
-    edited["updated_by"] = REVIEWER  # the reviewer set the choice on it and pressed Update
-    assert _split([edited, annotation(2, [], completed_by=4)]).gold["id"] == 1
+    edited["updated_by"] = REVIEWER  # Label Studio also sets it for the API's star
+    with pytest.raises(BuildError, match=r"B121.*annotation 1 by user 3 is accepted, but its au"):
+        _split([edited, annotation(2, [], completed_by=4)])
 
 
 def test_gold_acceptance_by_an_account_that_is_not_a_reviewer_is_refused() -> None:
-    with pytest.raises(BuildError, match=r"B121.*annotation 2 by user 3 is accepted by an account"):
+    with pytest.raises(BuildError, match=r"B121.*annotation 2 by user 3 is accepted, but its"):
         _split([annotation(1, []), _accepted(2, ANNOTATOR)])
 
 
