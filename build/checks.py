@@ -1,6 +1,7 @@
 """Region and relation checks of one schema: the pydantic row models of the
 release, plus what a model cannot see (offsets against the text, an attribute
-set on another label's region, relation endpoints and allowed label pairs)."""
+set on another label's region, a required attribute left unset, relation
+endpoints and allowed label pairs)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from nkcorpus.schema.records import schema_to_record_models
 
 _RELABEL = "fix it in Label Studio and pull again"
 _SPAN_KEYS = ("id", "start", "end", "label", "text")
+_UNSET = (None, [], "")  # an attribute with one of these values is not set
 
 
 class Checker:
@@ -29,7 +31,9 @@ class Checker:
         for span in spans:
             count = len(self.problems)
             at = {**where, "region_id": span["id"]}
+            span = self._without_unset(span)
             self._ownership(span, at)
+            self._required(span, at)
             try:
                 model = self.models.span.model_validate(span)
             except ValidationError as exc:
@@ -66,6 +70,29 @@ class Checker:
                     f"remove the choice or relabel ({_RELABEL})"
                 )
                 self._add("B132", message, **at)
+
+    def _without_unset(self, span: dict[str, Any]) -> dict[str, Any]:
+        """`span` without its unset attributes (null, an empty list or string):
+        an unset attribute takes the row model's default instead of being an
+        invalid choice, and `_required` reports it when the schema requires it."""
+        names = {a.name for _, a in self.schema.attributes}
+        return {k: v for k, v in span.items() if k not in names or v not in _UNSET}
+
+    def _required(self, span: Mapping[str, Any], at: dict[str, Any]) -> None:
+        """B146: a required attribute of the region's label that is unset:
+        Label Studio refuses such a submit, but an API-made or older
+        annotation can still carry one."""
+        label = span.get("label")
+        if not isinstance(label, str):
+            return  # no single label: B131 names it
+        for attribute in self.schema.required_attributes(label):
+            if span.get(attribute.name) in _UNSET:
+                message = (
+                    f"{label} region {span.get('text')!r} has no {attribute.name} "
+                    f"(one of {list(attribute.values)}): select the region in Label Studio, "
+                    f"choose a {attribute.name} and update; GUIDELINES gives the rule"
+                )
+                self._add("B146", message, **at)
 
     def _span_error(self, span: Mapping[str, Any], error: Mapping[str, Any]) -> str:
         field, bad = str(error["loc"][0]), error.get("input")

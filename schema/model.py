@@ -17,11 +17,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nkcorpus.errors import SchemaError
+from nkcorpus.schema.review import REVIEW_CONTROL
 
 SCHEMA_FILE = Path(__file__).with_name("labels.yaml")
 
 # Field names a span record already uses; an attribute may not take them.
 RESERVED_FIELDS = frozenset({"id", "start", "end", "label", "text", "head", "tail", "type"})
+# Control names the labeling config uses besides the attributes' own.
+RESERVED_CONTROLS = frozenset({REVIEW_CONTROL})
 _LABEL_NAME = re.compile(r"^[A-Z][A-Z_]*$")
 _SNAKE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -31,12 +34,18 @@ class _Frozen(BaseModel):
 
 
 class AttributeSpec(_Frozen):
-    """A per-region choice of one label (a Label Studio `<Choices perRegion>`)."""
+    """A per-region choice of one label (a Label Studio `<Choices perRegion>`).
+
+    A `required` attribute (the default) must be set on every region of its
+    label: Label Studio refuses the submit without it and `validate` reports
+    it (B146). `required: false` in labels.yaml makes it optional.
+    """
 
     name: str
     description: str = ""
     values: tuple[str, ...] = Field(min_length=1)
     multiple: bool = False
+    required: bool = True
 
     @field_validator("name")
     @classmethod
@@ -45,6 +54,8 @@ class AttributeSpec(_Frozen):
             raise ValueError(f"attribute name {name!r} must be snake_case")
         if name in RESERVED_FIELDS:
             raise ValueError(f"attribute name {name!r} is reserved for span fields")
+        if name in RESERVED_CONTROLS:
+            raise ValueError(f"attribute name {name!r} is reserved for the review control")
         return name
 
     @field_validator("values")
@@ -138,16 +149,36 @@ class LabelSchema(_Frozen):
         """Every (label, attribute) pair, in declaration order."""
         return [(label, a) for label in self.labels for a in label.attributes]
 
+    def required_attributes(self, label: str) -> list[AttributeSpec]:
+        """The attributes every region of `label` must set (none for an unknown label)."""
+        if label not in self.label_names:
+            return []
+        return [a for a in self.label(label).attributes if a.required]
+
     def attribute(self, name: str) -> tuple[LabelSpec, AttributeSpec]:
         for label, attribute in self.attributes:
             if attribute.name == name:
                 return label, attribute
         raise KeyError(name)
 
+    def canonical_dump(self) -> dict[str, object]:
+        """The schema as JSON data, defaults that predate a field left out.
+
+        `required: true` is the default of an attribute and is omitted, so a
+        schema that marks nothing optional dumps (and hashes) exactly as it
+        did before attributes could be optional.
+        """
+        data = self.model_dump(mode="json")
+        for label in data["labels"]:
+            for attribute in label["attributes"]:
+                if attribute["required"]:
+                    del attribute["required"]
+        return data
+
     @cached_property
     def schema_hash(self) -> str:
         """sha256 of the canonical JSON of the schema; changes with any edit that matters."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(self.canonical_dump(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from nkcorpus.schema.label_config import LABELS_CONTROL, TEXT_OBJECT
 from nkcorpus.schema.model import LabelSchema
+from nkcorpus.schema.review import is_review_item
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def _uses(result: Iterable[Mapping[str, Any]]) -> set[tuple[str, str, str]]:
             found.update(("relation", "", name) for name in item.get("labels") or [])
         elif kind == "labels" and item.get("from_name") == LABELS_CONTROL:
             found.update(("label", "", name) for name in value.get("labels") or [])
+        elif is_review_item(item):
+            continue  # the review control is part of every generated config
         elif kind == "choices":
             control = str(item.get("from_name"))
             found.add(("attribute", control, ""))

@@ -87,3 +87,13 @@ def test_orphans_message_names_what_and_where() -> None:
 def test_orphans_unused_removal_is_allowed(label: str) -> None:
     only_motive = [{"id": 1, "annotations": [{"result": RESULT[3:4]}]}]
     assert find_orphans(only_motive, _schema_without(label=label)) == []
+
+
+def test_orphans_the_review_mark_is_no_orphan():
+    from nkcorpus.annotation.studio.orphans import find_orphans
+    from nkcorpus.schema.model import load_schema
+
+    accept = {"id": "rv", "type": "choices", "from_name": "review", "to_name": "text",
+              "value": {"choices": ["accept"]}}  # fmt: skip
+    tasks = [{"id": 1, "annotations": [{"result": [accept]}]}]
+    assert find_orphans(tasks, load_schema()) == []

@@ -30,7 +30,9 @@ def test_validate_good_export_gives_gold_and_annotations(tmp_path: Path) -> None
             doc0,
             [
                 annotation(11, good_result(text), gold=True, completed_by={"id": 3}),
-                annotation(12, region(text, "A man", "PERSON", "p9"), completed_by=4),
+                annotation(
+                    12, region(text, "A man", "PERSON", "p9", roles="other"), completed_by=4
+                ),
                 annotation(13, [], cancelled=True),
             ],
         ),
@@ -52,17 +54,27 @@ def test_validate_good_export_gives_gold_and_annotations(tmp_path: Path) -> None
 def test_validate_collects_every_region_problem(tmp_path: Path) -> None:
     doc = documents()[0]
     text = doc.text
-    bad_offsets = region(text, "A man", "PERSON", "r3")
-    bad_offsets[0]["value"].update(start=len(text) - 2, end=len(text) + 5)
-    wrong_text = region(text, "A man", "PERSON", "r4")
+    bad_offsets = region(text, "A man", "PERSON", "r3", roles="other")
+    for item in bad_offsets:
+        item["value"].update(start=len(text) - 2, end=len(text) + 5)
+    wrong_text = region(text, "A man", "PERSON", "r4", roles="other")
     wrong_text[0]["value"]["text"] = "A woman"
     result = [
         *region(text, "A man", "VICTIM", "r1"),
-        *region(text, "reenter the North", "CROSSING", "r2", direction="sideways", roles="other"),
+        *region(
+            text,
+            "reenter the North",
+            "CROSSING",
+            "r2",
+            direction="sideways",
+            roles="other",
+            route="unknown",
+            status="completed",
+        ),
         *bad_offsets,
         *wrong_text,
         *region(text, "struggling to make ends meet", "MOTIVE", "r5", category=["a", "b"]),
-        *region(text, "Seoul", "PERSON", "r6", colour="red"),
+        *region(text, "Seoul", "PERSON", "r6", colour="red", roles="other"),
     ]
     _, report = _validate(tmp_path, [task(1, doc, [annotation(11, result, gold=True)])])
     found = "\n".join(_messages(report))
@@ -83,8 +95,16 @@ def test_validate_relation_problems(tmp_path: Path) -> None:
     doc = documents()[0]
     text = doc.text
     result = [
-        *region(text, "A man", "PERSON", "p1"),
-        *region(text, "reenter the North", "CROSSING", "c1"),
+        *region(text, "A man", "PERSON", "p1", roles="defector"),
+        *region(
+            text,
+            "reenter the North",
+            "CROSSING",
+            "c1",
+            direction="south_to_north",
+            route="unknown",
+            status="completed",
+        ),
         relation("c1", "p1", "agent"),  # reversed pair
         relation("p1", "gone", "agent"),
         relation("p1", "c1", "befriends"),
@@ -311,3 +331,70 @@ def test_validate_refuses_a_gold_span_that_cuts_a_token(tmp_path: Path) -> None:
     assert "B145" in codes, _messages(report)
     found = "\n".join(_messages(report))
     assert "cuts the token(s) 'reenter', 'North'" in found
+
+
+def _unset_attributes(text: str) -> list[dict]:
+    """A PERSON whose roles are an empty choice, a CROSSING without route."""
+    return [
+        *region(text, "A man", "PERSON", "p1", roles=[]),
+        *region(
+            text,
+            "reenter the North",
+            "CROSSING",
+            "c1",
+            direction="south_to_north",
+            status="completed",
+        ),
+    ]
+
+
+def test_validate_reports_every_unset_required_attribute(tmp_path: Path) -> None:
+    doc = documents()[0]
+    other = region(doc.text, "struggling to make ends meet", "MOTIVE", "m1")
+    tasks = [task(4, doc, [annotation(41, _unset_attributes(doc.text), gold=True),
+                           annotation(42, other)])]  # fmt: skip
+    path, report = _validate(tmp_path, tasks)
+    assert [(p.code, p.annotation_id, p.region_id) for p in report.problems] == [
+        ("B146", 41, "p1"),
+        ("B146", 41, "c1"),
+        ("B146", 42, "m1"),
+    ], _messages(report)
+    roles, route, category = _messages(report)
+    where = f"[B146] {path}, task 4 (doc {doc.doc_id}), annotation 41, region"
+    assert roles.startswith(f"{where} p1: PERSON region 'A man' has no roles (one of [")
+    assert route.startswith(f"{where} c1: CROSSING region 'reenter the North' has no route")
+    assert "select the region in Label Studio, choose a route and update" in route
+    assert "GUIDELINES gives the rule" in route
+    assert "annotation 42, region m1: MOTIVE region" in category and "no category" in category
+    with pytest.raises(ValidationFailed, match=r"B100.*\(3 problem\(s\)\)"):
+        report.raise_for_problems()
+
+
+def test_validate_cli_fails_on_an_unset_required_attribute(tmp_path: Path) -> None:
+    doc = documents()[0]
+    path = write_export(
+        tmp_path / "unset.json",
+        [task(1, doc, [annotation(1, _unset_attributes(doc.text), gold=True)])],
+    )
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("[B146]") == 2 and "has no route" in result.output
+
+
+def test_validate_an_optional_attribute_may_stay_unset(tmp_path: Path) -> None:
+    from nkcorpus.schema.model import LabelSchema, load_schema
+
+    raw = load_schema().model_dump(mode="json")
+    for label in raw["labels"]:
+        for attribute in label["attributes"]:
+            attribute["required"] = attribute["name"] not in {"roles", "route"}
+    schema = LabelSchema.model_validate(raw)
+    doc = documents()[0]
+    path = write_export(
+        tmp_path / "export.json",
+        [task(1, doc, [annotation(1, _unset_attributes(doc.text), gold=True)])],
+    )
+    report = validate_exports([path], documents=documents(), schema=schema)
+    assert report.valid, _messages(report)
+    spans = {s["id"]: s for s in report.gold[doc.doc_id].spans}
+    assert spans["p1"]["roles"] == [] and spans["c1"]["route"] is None

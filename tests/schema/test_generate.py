@@ -1,6 +1,5 @@
 import json
 import shutil
-import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
@@ -45,25 +44,6 @@ def test_generate_check_names_stale_missing_and_foreign_files(schema, tmp_path):
 
 def test_generate_is_deterministic(schema):
     assert schema_to_files(schema) == schema_to_files(load_schema())
-
-
-def test_generate_label_config_shows_choices_only_for_their_label(schema):
-    root = ET.fromstring(schema_to_files(schema)["label_config.xml"])
-    labels = root.find("Labels")
-    assert labels.get("name") == "label" and labels.get("toName") == "text"
-    assert [lab.get("value") for lab in labels] == schema.label_names
-    assert root.find("Text").get("name") == "text" and root.find("Text").get("value") == "$text"
-    assert [r.get("value") for r in root.find("Relations")] == [r.name for r in schema.relations]
-    choices = {c.get("name"): c for c in root.iter("Choices")}
-    assert sorted(choices) == sorted(a.name for _, a in schema.attributes)
-    for label, attribute in schema.attributes:
-        element = choices[attribute.name]
-        assert element.get("perRegion") == "true"
-        assert element.get("visibleWhen") == "region-selected"
-        assert element.get("whenTagName") == "label"
-        assert element.get("whenLabelValue") == label.name
-        assert element.get("choice") == ("multiple" if attribute.multiple else "single")
-        assert [c.get("value") for c in element] == list(attribute.values)
 
 
 def test_generate_bio_tags_cover_every_label(schema):

@@ -59,3 +59,55 @@ def test_model_unreadable_file_names_path(tmp_path):
     with pytest.raises(SchemaError, match="cannot read") as info:
         load_schema(tmp_path / "missing.yaml")
     assert "missing.yaml" in str(info.value)
+
+
+# The hash dataset/v1.0.0/MANIFEST.json records: the schema before attributes
+# could be optional. Adding `required` must not change it.
+V1_SCHEMA_SHA256 = "3cb76cadaff4e7f137100a15b9025f36de5466a7772b2fe9ca08bb30e4ec88d9"
+
+
+def test_model_hash_of_the_declared_schema_is_the_released_one(repo_root):
+    import json
+
+    manifest = json.loads((repo_root / "dataset/v1.0.0/MANIFEST.json").read_text("utf-8"))
+    assert load_schema().schema_hash == V1_SCHEMA_SHA256 == manifest["schema_sha256"]
+
+
+def test_model_attributes_are_required_unless_the_schema_says_otherwise(tmp_path):
+    schema = load_schema()
+    assert all(attribute.required for _, attribute in schema.attributes)
+    assert [a.name for a in schema.required_attributes("CROSSING")] == [
+        "direction",
+        "route",
+        "status",
+    ]
+    assert schema.required_attributes("VICTIM") == []
+
+    def optional_route(raw):
+        raw["labels"][1]["attributes"][1]["required"] = False
+
+    variant = load_schema(_write_variant(tmp_path, optional_route))
+    assert not variant.attribute("route")[1].required
+    assert [a.name for a in variant.required_attributes("CROSSING")] == ["direction", "status"]
+    assert variant.schema_hash != schema.schema_hash  # making one optional is a change
+    assert variant.canonical_dump()["labels"][1]["attributes"][1]["required"] is False
+
+
+def test_model_an_explicit_required_true_hashes_like_the_default(tmp_path):
+    def explicit(raw):
+        for label in raw["labels"]:
+            for attribute in label.get("attributes", []):
+                attribute["required"] = True
+
+    variant = load_schema(_write_variant(tmp_path, explicit))
+    assert variant == load_schema()
+    assert variant.schema_hash == V1_SCHEMA_SHA256
+
+
+def test_model_reserves_the_review_control_name(tmp_path):
+    path = _write_variant(
+        tmp_path, lambda raw: raw["labels"][0]["attributes"][0].update(name="review")
+    )
+    with pytest.raises(SchemaError, match="'review' is reserved for the review control") as info:
+        load_schema(path)
+    assert info.value.code == "S002"
