@@ -145,7 +145,7 @@ def test_leak_search_finds_a_planted_secret(tmp_path: Path) -> None:
 COVERED = {
     "schema write", "schema check", "seeds add", "seeds clean", "seeds summary", "seeds lines",
     "tasks", "pipeline", "validate", "counts", "prelabel-report", "build", "verify", "repair",
-    "diff", "publish", "studio up", "studio sync", "studio pull",
+    "diff", "publish", "studio up", "studio sync", "studio pull", "studio users",
 }  # fmt: skip
 
 
@@ -265,8 +265,9 @@ def test_no_studio_command_prints_or_logs_a_credential(repo_root: Path, tmp_path
             synced = run(
                 "studio sync", ["--url", url, "--tasks", str(root / "tasks.json")], env, outputs
             )
-            assert b"already present 5" in synced.stdout, synced.stdout
+            assert b"already present 4" in synced.stdout, synced.stdout
             run("studio pull", ["--url", url, "--out", str(root / "pulled")], env, outputs)
+            run("studio users", ["--url", url], env, outputs)
             wrong = {**env, "LABEL_STUDIO_API_KEY": WRONG_KEY}
             run(
                 "studio sync",

@@ -25,6 +25,14 @@ UrlOption = Annotated[
     str | None,
     typer.Option(help="Label Studio URL (default: $LABEL_STUDIO_URL or http://127.0.0.1:8080)"),
 ]
+AnnotatorsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Distinct annotators per task: Label All Tasks serves each task to this many "
+        "before it counts as done (default: keep the project's; a new project gets 2).",
+    ),
+]
 DataDirOption = Annotated[
     Path | None,
     typer.Option(
@@ -69,8 +77,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _sync_running(url: str, api_key: str, tasks: Path | None) -> None:
-    """The sync of `up`: a failure is reported but leaves the server running."""
+def _sync_running(url: str, api_key: str, tasks: Path | None, annotators: int | None) -> str | None:
+    """The sync of `up`: a failure is reported but leaves the server running.
+    The project's URL, if the sync got that far."""
     from nkcorpus.annotation.studio.client import connect
     from nkcorpus.annotation.studio.sync import sync_project
     from nkcorpus.annotation.studio.tasks_file import default_tasks_path, read_tasks
@@ -83,10 +92,23 @@ def _sync_running(url: str, api_key: str, tasks: Path | None) -> None:
         task_list = read_tasks(path) if path and (tasks or path.exists()) else None
         if task_list is None:
             typer.echo(f"note: no tasks file {path or ''}; run `nkcorpus tasks`, then sync.")
-        report = sync_project(connect(url, api_key), url, task_list, progress=True)
+        report = sync_project(
+            connect(url, api_key), url, task_list, progress=True, annotators=annotators
+        )
         typer.echo(report.summary())
+        return report.project_url
     except NkError as exc:
         typer.echo(f"warning: sync failed, the server keeps running: {exc}", err=True)
+        return None
+
+
+def _urls(url: str, username: str, project_url: str | None) -> list[str]:
+    """Where to go in the browser (no secret: the invite link is on the page named)."""
+    lines = [f"Label Studio is running at {url} (log in as {username})."]
+    if project_url:
+        lines.append(f"  project (annotators: Label All Tasks): {project_url}")
+    lines.append(f"  invite annotators (Add People, copy the invite link): {url}/organization/")
+    return lines
 
 
 @app.command("up")
@@ -101,17 +123,25 @@ def up(
         Path | None, typer.Option(help="Tasks to import (default: annotation/tasks.json)")
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 240.0,
+    annotators: AnnotatorsOption = None,
 ) -> None:
     """Start Label Studio, sync the project, and serve until Ctrl-C."""
     previous = {signum: signal.signal(signum, _interrupt) for signum in _STOP_SIGNALS}
     try:
-        _up(host, port, data_dir, tasks, timeout)
+        _up(host, port, data_dir, tasks, timeout, annotators)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout: float) -> None:
+def _up(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    tasks: Path | None,
+    timeout: float,
+    annotators: int | None,
+) -> None:
     from nkcorpus.annotation.studio import credentials as cred
     from nkcorpus.annotation.studio import pidfile
     from nkcorpus.annotation.studio import server as srv
@@ -133,8 +163,8 @@ def _up(host: str, port: int, data_dir: Path | None, tasks: Path | None, timeout
             host, port, folder, account, binary=binary, timeout=timeout, on_tick=spinner.tick
         ) as server:
             spinner.clear()
-            _sync_running(server.url, account.api_key, tasks)
-            typer.echo(f"Label Studio is running at {server.url} (log in as {account.username}).")
+            project_url = _sync_running(server.url, account.api_key, tasks, annotators)
+            typer.echo("\n".join(_urls(server.url, account.username, project_url)))
             typer.echo("Press Ctrl-C to stop it.")
             try:
                 srv.wait_for_exit(server)
@@ -157,13 +187,14 @@ def sync_command(
         Path | None, typer.Option(help="Label Studio import file (default: annotation/tasks.json)")
     ] = None,
     data_dir: DataDirOption = None,
+    annotators: AnnotatorsOption = None,
 ) -> None:
     """Create/update the project and import the tasks not imported yet."""
     from nkcorpus.annotation.studio.sync import sync
     from nkcorpus.annotation.studio.tasks_file import default_tasks_path
 
     try:
-        report = sync(tasks or default_tasks_path(), url, data_dir=data_dir)
+        report = sync(tasks or default_tasks_path(), url, data_dir=data_dir, annotators=annotators)
     except NkError as exc:
         fail(exc)
     typer.echo(report.summary())
@@ -186,3 +217,15 @@ def pull_command(
     except NkError as exc:
         fail(exc)
     typer.echo(f"{report.summary()} in {time.monotonic() - started:.1f} s")
+
+
+@app.command("users")
+def users_command(url: UrlOption = None, data_dir: DataDirOption = None) -> None:
+    """List the server's accounts with their ids (for annotation/reviewers.yaml)."""
+    from nkcorpus.annotation.studio.users import accounts_to_text, users
+
+    try:
+        accounts = users(url, data_dir=data_dir)
+    except NkError as exc:
+        fail(exc)
+    typer.echo(accounts_to_text(accounts))

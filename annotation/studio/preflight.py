@@ -72,15 +72,51 @@ def local_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+# Nothing leaves the machine: the corpus names private individuals. Label Studio
+# 1.23 reads each setting from LABEL_STUDIO_<NAME>, else HEARTEX_<NAME>, else
+# <NAME> (core/utils/params.get_env), so both the first and the bare name are set.
+# - COLLECT_ANALYTICS: the server's usage log to tele.labelstud.io
+#   (core/utils/contextlog.py), the Google Analytics tag of the login and
+#   sign-up pages and the frontend's event log (users/templates/.../user_base.html).
+# - SENTRY_DSN, FRONTEND_SENTRY_DSN: error reports to sentry.io; the settings of
+#   `label-studio start` (core/settings/label_studio.py) default both to
+#   HumanSignal's DSNs, and templates/base.html then loads the Sentry script from
+#   browser.sentry-cdn.com. Empty turns both off.
+# - LATEST_VERSION_CHECK: the PyPI version check.
+# - The proxy variables send any other request the server itself makes to the
+#   outside (the /heidi-tips/ view fetches tips from raw.githubusercontent.com)
+#   to a closed loopback port, so it fails at once; loopback stays direct.
+TELEMETRY_OFF = {
+    "COLLECT_ANALYTICS": "false",
+    "SENTRY_DSN": "",
+    "FRONTEND_SENTRY_DSN": "",
+    "LATEST_VERSION_CHECK": "false",
+}
+NO_OUTSIDE_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there
+LOOPBACK_HOSTS = "127.0.0.1,localhost,::1"
+
+
+def telemetry_env() -> dict[str, str]:
+    """The variables that keep the server from sending anything outside the machine."""
+    env = {}
+    for name, value in TELEMETRY_OFF.items():
+        env[f"LABEL_STUDIO_{name}"] = env[name] = value
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[name] = env[name.lower()] = NO_OUTSIDE_PROXY
+    env["NO_PROXY"] = env["no_proxy"] = LOOPBACK_HOSTS
+    return env
+
+
 def server_env(data_dir: Path, credentials: Credentials) -> dict[str, str]:
     """The server's environment: ours, minus Python path overrides that would leak
-    this virtualenv into the server's, plus its settings and first-start account."""
+    this virtualenv into the server's, plus `telemetry_env()` (which wins over
+    any HEARTEX_ or bare setting of ours), its settings and first-start account."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    env.update(telemetry_env())
     env.update(
         {
             "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
             "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
-            "LABEL_STUDIO_LATEST_VERSION_CHECK": "false",
             # Secrets go through the environment, which only this user can read,
             # not the command line, which every user on the machine can.
             "LABEL_STUDIO_USERNAME": credentials.username,

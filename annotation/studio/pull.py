@@ -5,8 +5,10 @@ JSON (tasks, annotations and predictions in id order) of every task with all its
 annotations and predictions. An existing file is never overwritten and a failed
 pull leaves no file. One pull per folder at a time (`locks.exports_lock`);
 temp files left by a pull that was killed while writing are removed by the
-next one. A reviewed task is one whose correct annotation a reviewer starred
-as ground truth (`"ground_truth": true`).
+next one. Before exporting, every annotation the review rule makes gold
+(`nkcorpus.build.gold`: accepted by a listed reviewer) is starred as ground
+truth in Label Studio (`mirror`), so the UI's filters and the export agree;
+tasks whose review breaks the rule are listed, not changed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from nkcorpus.annotation.studio.client import (
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
 from nkcorpus.annotation.studio.locks import exports_lock
+from nkcorpus.annotation.studio.mirror import export_to_decisions, star_annotations
 from nkcorpus.atomic import atomic_write_bytes
 from nkcorpus.errors import StudioError
 from nkcorpus.paths import exports_dir
@@ -58,9 +61,16 @@ class PullReport:
     predictions: int
     several_ground_truths: tuple[int, ...]  # ids of tasks with more than one starred
     removed: tuple[str, ...] = ()  # temp files of killed pulls, deleted
+    starred_now: int = 0  # accepted gold annotations starred by this pull
+    broken_reviews: tuple[str, ...] = ()  # tasks whose review breaks the rule (B12x)
 
     def summary(self) -> str:
         lines = [f"removed {name}, left by a pull that was killed" for name in self.removed]
+        if self.starred_now:
+            lines.append(
+                f"starred {self.starred_now} accepted annotation(s) as ground truth in Label Studio"
+            )
+        lines += [f"review to fix: {problem}" for problem in self.broken_reviews]
         lines += [
             f"wrote {self.path}: {self.tasks} tasks, {self.annotations} annotations "
             f"({self.ground_truth} ground truth), {self.predictions} predictions"
@@ -150,10 +160,20 @@ def _remove_debris(out_dir: Path) -> tuple[str, ...]:
 
 
 def pull_project(
-    client: LabelStudio, url: str, out_dir: Path, *, title: str = PROJECT_TITLE
+    client: LabelStudio,
+    url: str,
+    out_dir: Path,
+    *,
+    title: str = PROJECT_TITLE,
+    reviewers: frozenset[int] | None = None,
 ) -> PullReport:
     """Export project `title` from `url` into a new file in `out_dir`, holding
-    the folder's lock (LockError L001 while another pull writes there)."""
+    the folder's lock (LockError L001 while another pull writes there), after
+    starring the accepted gold of `reviewers` (default `annotation/reviewers.yaml`)."""
+    if reviewers is None:
+        from nkcorpus.annotation.reviewers import load_reviewers
+
+        reviewers = load_reviewers().ids
     project_id = find_project(client, url, title)
     if project_id is None:
         raise StudioError(
@@ -162,6 +182,10 @@ def pull_project(
     with exports_lock(out_dir):
         removed = _remove_debris(out_dir)
         tasks = fetch_export(client, url, project_id)
+        decisions = export_to_decisions(tasks, reviewers)
+        if decisions.to_star:
+            star_annotations(client, url, decisions.to_star)
+            tasks = fetch_export(client, url, project_id)  # with the stars
         path = write_export(tasks, out_dir)
     starred = {
         int(t["id"]): sum(1 for a in t.get("annotations") or [] if a.get("ground_truth"))
@@ -175,6 +199,8 @@ def pull_project(
         predictions=sum(len(t.get("predictions") or []) for t in tasks),
         several_ground_truths=tuple(sorted(t for t, n in starred.items() if n > 1)),
         removed=removed,
+        starred_now=len(decisions.to_star),
+        broken_reviews=decisions.broken,
     )
 
 

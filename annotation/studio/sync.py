@@ -1,8 +1,11 @@
 """`nkcorpus studio sync`: bring the Label Studio project up to date.
 
 Creates the project if missing, updates its labeling config when the schema
-changed (unless that would orphan existing annotations), shows the imported
-predictions to annotators, and imports the tasks not imported yet.
+changed (unless that would orphan existing annotations), sets the number of
+annotators per task and the instructions shown on the labeling screen
+(`queue`, `instructions`), shows the imported predictions to annotators, and
+imports the tasks not imported yet, except documents the release withholds
+(an imported one is taken out of the project while nobody worked on it).
 
 One sync per project at a time (`locks.project_lock`): without it, two syncs
 would both find a task missing and both import it.
@@ -27,10 +30,25 @@ from nkcorpus.annotation.studio.client import (
     resolve_url,
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.instructions import (
+    project_instructions,
+    read_guidelines,
+    update_instructions,
+)
 from nkcorpus.annotation.studio.locks import project_lock
 from nkcorpus.annotation.studio.orphans import find_orphans, orphans_message
+from nkcorpus.annotation.studio.queue import (
+    DEFAULT_ANNOTATORS,
+    FULL_COHORT,
+    Overlap,
+    apply_overlap,
+    check_annotators,
+    split_withheld,
+    take_out_withheld,
+    withheld_documents,
+)
+from nkcorpus.annotation.studio.sync_report import SyncReport
 from nkcorpus.annotation.studio.tasks_file import (
-    ChangedDoc,
     dominant_model_version,
     plan_import,
     read_tasks,
@@ -43,35 +61,14 @@ BATCH_SIZE = 100
 
 
 @dataclass(frozen=True)
-class SyncReport:
-    """What one sync did."""
+class _Target:
+    """What the project should be like."""
 
-    url: str
-    title: str
-    project_id: int
-    project_created: bool
-    config_updated: bool
-    imported: int
-    present: int
-    changed: tuple[ChangedDoc, ...]
-    model_version: str | None
-    interrupted: str | None = None  # an earlier sync that died holding the lock
-
-    def summary(self) -> str:
-        """Lines for the user."""
-        project = "created" if self.project_created else "found"
-        config = "updated" if self.config_updated else "unchanged"
-        lines = [f"note: {self.interrupted}"] if self.interrupted else []
-        lines += [
-            f"project {self.title!r} (id {self.project_id}) {project} at {self.url}; "
-            f"labeling config {config}",
-            f"imported {self.imported}, already present {self.present}, "
-            f"changed {len(self.changed)}",
-        ]
-        if self.model_version:
-            lines.append(f"annotators see predictions of model_version {self.model_version!r}")
-        lines.extend(f"  changed: {doc.describe()}" for doc in self.changed)
-        return "\n".join(lines)
+    schema: LabelSchema
+    config: str  # the labeling config generated from the schema
+    instructions: str
+    annotators: int | None  # None: keep the project's
+    withheld: Mapping[str, str]  # withheld doc_id -> the doc_id released instead
 
 
 def _update_config(
@@ -149,14 +146,33 @@ def sync_project(
     title: str = PROJECT_TITLE,
     batch_size: int = BATCH_SIZE,
     progress: bool = False,
+    annotators: int | None = None,
+    withheld: Mapping[str, str] | None = None,
+    guidelines: str | None = None,
 ) -> SyncReport:
     """Bring project `title` on `url` up to date with `schema` (default: the
     packaged one) and `tasks` (from `read_tasks`; None: project and config only).
+
+    `annotators`: distinct annotators per task (None: keep the project's; a new
+    project gets `queue.DEFAULT_ANNOTATORS`). `withheld`: withheld doc_id ->
+    the doc_id released instead (None: from the repository's seeds). `guidelines`:
+    the Markdown shown as instructions (None: `annotation/GUIDELINES.md`).
+
     Raises StudioError A121 instead of a config change that would orphan
-    existing annotations, and LockError L001 while another sync of the project
-    runs."""
+    existing annotations, A125 for `annotators` below 1, and LockError L001
+    while another sync of the project runs."""
+    check_annotators(annotators)
+    schema = load_schema() if schema is None else schema
+    guidelines = read_guidelines() if guidelines is None else guidelines
+    target = _Target(
+        schema,
+        schema_to_label_config(schema),
+        project_instructions(schema, guidelines),
+        annotators,
+        withheld_documents() if withheld is None else withheld,
+    )
     with project_lock(url, title) as interrupted:
-        report = _sync_locked(client, url, tasks, schema, title, batch_size, progress)
+        report = _sync_locked(client, url, tasks, title, target, batch_size, progress)
     if interrupted is None:
         return report
     return replace(report, interrupted=f"{interrupted}; this one completed it")
@@ -166,36 +182,44 @@ def _sync_locked(
     client: LabelStudio,
     url: str,
     tasks: Sequence[Mapping[str, Any]] | None,
-    schema: LabelSchema | None,
     title: str,
+    target: _Target,
     batch_size: int,
     progress: bool,
 ) -> SyncReport:
-    schema = load_schema() if schema is None else schema
-    config = schema_to_label_config(schema)
     project_id = find_project(client, url, title)
     created = project_id is None
     if project_id is None:
         with api_call(url, f"creating project {title!r}"):
             project = client.projects.create(
                 title=title,
-                label_config=config,
+                label_config=target.config,
                 show_collab_predictions=True,
                 description="News articles about North Korean defectors and returnees.",
+                maximum_annotations=target.annotators or DEFAULT_ANNOTATORS,
+                overlap_cohort_percentage=FULL_COHORT,
+                expert_instruction=target.instructions,
+                show_instruction=True,
             )
         project_id = int(project.id)
-        config_updated = False
+        config_updated, instructions_updated = False, True
+        overlap = Overlap(target.annotators or DEFAULT_ANNOTATORS, changed=True)
     else:
-        config_updated = _update_config(client, url, project_id, config, schema)
-    tasks = list(tasks or [])
+        config_updated = _update_config(client, url, project_id, target.config, target.schema)
+        overlap = apply_overlap(client, url, project_id, target.annotators)
+        instructions_updated = update_instructions(client, url, project_id, target.instructions)
+    to_import, withheld_in_file = split_withheld(list(tasks or []), target.withheld)
     with api_call(url, "listing the project's tasks"):
         existing = [
             (int(t.id), t.data or {})
             for t in client.tasks.list(project=project_id, fields="task_only", page_size=500)
         ]
-    plan = plan_import(tasks, existing)
+    taken_out = take_out_withheld(
+        client, url, project_id, existing, target.withheld, withheld_in_file
+    )
+    plan = plan_import(to_import, existing)
     imported = _import(client, url, project_id, plan.new, batch_size, progress)
-    version = _show_predictions(client, url, project_id, dominant_model_version(tasks))
+    version = _show_predictions(client, url, project_id, dominant_model_version(to_import))
     return SyncReport(
         url,
         title,
@@ -206,6 +230,9 @@ def _sync_locked(
         plan.present,
         plan.changed,
         version,
+        overlap=overlap,
+        instructions_updated=instructions_updated,
+        withheld=taken_out,
     )
 
 
@@ -215,11 +242,14 @@ def sync(
     api_key: str | None = None,
     data_dir: Path | None = None,
     progress: bool = True,
+    annotators: int | None = None,
 ) -> SyncReport:
     """Connect (URL from `url`/`$LABEL_STUDIO_URL`, key from `api_key`/
     `$LABEL_STUDIO_API_KEY`/the credentials of `data_dir`) and sync the tasks of
-    `tasks_path` (None: project and config only)."""
+    `tasks_path` (None: project and config only), with `annotators` per task
+    (None: keep the project's)."""
+    check_annotators(annotators)
     tasks = None if tasks_path is None else read_tasks(tasks_path)
     url = resolve_url(url)
     key, _ = resolve_api_key(api_key, data_dir)
-    return sync_project(connect(url, key), url, tasks, progress=progress)
+    return sync_project(connect(url, key), url, tasks, progress=progress, annotators=annotators)

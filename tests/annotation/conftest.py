@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from nkcorpus.annotation.studio import retry
@@ -319,3 +320,49 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> retry.RetryPolicy:
     policy = retry.RetryPolicy(base_delay=0.0, max_delay=0.0)
     monkeypatch.setattr(retry, "DEFAULT_POLICY", policy)
     return policy
+
+
+class Annotator(NamedTuple):
+    """A user who signed up through the invite link, logged in in `browser`."""
+
+    email: str
+    browser: httpx.Client
+
+
+def csrf_headers(browser: httpx.Client, url: str) -> dict[str, str]:
+    """What Django wants with a changing request of a logged-in browser session."""
+    return {"X-CSRFToken": browser.cookies["csrftoken"], "Referer": f"{url}/"}
+
+
+@pytest.fixture
+def sign_up(studio: Studio) -> Iterator[Callable[[str], Annotator]]:
+    """Sign a new user up on the session's server through the organization's
+    invite link, as a new annotator does in the browser: `sign_up("name")`
+    gives an Annotator logged in as a unique name@example.org."""
+    response = httpx.get(
+        f"{studio.url}/api/invite", headers={"Authorization": f"Token {studio.api_key}"}
+    )
+    assert response.status_code == 200, response.text
+    invite = response.json()["invite_url"]  # /user/signup/?token=...
+    browsers: list[httpx.Client] = []
+
+    def sign_up(name: str) -> Annotator:
+        email = f"{name}.{os.urandom(4).hex()}@example.org"
+        browser = httpx.Client(base_url=studio.url, timeout=60)
+        browsers.append(browser)
+        browser.get(invite)
+        done = browser.post(
+            invite,
+            data={
+                "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+                "email": email,
+                "password": f"pw-{os.urandom(8).hex()}",
+            },
+            headers={"Referer": f"{studio.url}{invite}"},
+        )
+        assert done.status_code == 302, f"sign-up of {email} failed: {done.status_code}"
+        return Annotator(email, browser)
+
+    yield sign_up
+    for browser in browsers:
+        browser.close()

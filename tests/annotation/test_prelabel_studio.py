@@ -25,7 +25,9 @@ def test_prelabel_studio_imports_predictions_unchanged_and_scores_its_export(
     summary = write_tasks(load_documents(seeds_dir), path, progress=False)
     ours = {t["data"]["doc_id"]: t for t in read_tasks(path)}
     client = connect(studio.url, studio.api_key)
-    report = sync_project(client, studio.url, list(ours.values()), title="nk-prelabel-check")
+    report = sync_project(
+        client, studio.url, list(ours.values()), title="nk-prelabel-check", withheld={}
+    )
     assert report.imported == len(ours)
 
     exported = fetch_export(client, studio.url, report.project_id)

@@ -46,6 +46,7 @@ def test_cli_up_serves_until_sigterm_and_never_prints_secrets(
         try:
             printed = _wait_for(out, "Press Ctrl-C", process, timeout=60)
             assert f"Label Studio is running at http://127.0.0.1:{port}" in printed, printed
+            assert f"http://127.0.0.1:{port}/organization/" in printed  # where the invite is
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
         finally:

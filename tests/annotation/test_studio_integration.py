@@ -121,15 +121,18 @@ def test_integration_sync_twice_annotate_pull_roundtrip(
     first = runner.invoke(app, sync_args, env=env)
     assert first.exit_code == 0, first.output
     assert "imported 3, already present 0, changed 0" in first.output
-    second = runner.invoke(app, sync_args, env=env)
+    assert "annotators per task set to 2" in first.output  # a new project's default
+    second = runner.invoke(app, [*sync_args, "--annotators", "3"], env=env)
     assert second.exit_code == 0, second.output
     assert "imported 0, already present 3, changed 0" in second.output
+    assert "annotators per task set to 3" in second.output
 
     client = connect(studio.url, studio.api_key)
     project_id = find_project(client, studio.url)
     assert project_id is not None
     project = client.projects.get(project_id)
     assert project.show_collab_predictions and project.model_version == "rules-v1"
+    assert (project.maximum_annotations, project.overlap_cohort_percentage) == (3, 100)
     assert (project.label_config or "").strip() == schema_to_label_config(load_schema()).strip()
     task_id, result = _annotate(client, project_id, "d1")
     _save_draft(studio, _task_id(client, project_id, "d3"), [span("3.", "3", "STATISTIC", "d")])
@@ -139,6 +142,7 @@ def test_integration_sync_twice_annotate_pull_roundtrip(
         app, ["sync", "--url", studio.url, "--tasks", str(write_tasks(tasks))], env=env
     )
     assert "imported 0, already present 2, changed 1" in changed.output, changed.output
+    assert "annotators per task unchanged: 3" in changed.output  # kept without --annotators
     assert "d2: text changed since import" in changed.output
     assert client.projects.get(project_id).task_number == 3
 

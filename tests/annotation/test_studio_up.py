@@ -77,6 +77,7 @@ def test_up_killed_mid_sync_leaves_no_server_and_a_resync_imports_nothing_twice(
     tasks = [make_task(f"k{i:05d}", f"Text number {i}.") for i in range(TASKS)]
     tasks_file, no_tasks = write_tasks(tasks), write_tasks([], name="none.json")
     up_args = ["up", "--port", str(port), "--data-dir", str(data_dir), "--tasks", str(no_tasks)]
+    up_args += ["--annotators", "3"]
     printed = tmp_path / "up.txt"
     sync: subprocess.Popen[str] | None = None
     with open(printed, "wb") as output:
@@ -84,9 +85,15 @@ def test_up_killed_mid_sync_leaves_no_server_and_a_resync_imports_nothing_twice(
             [sys.executable, "-c", RUN_APP, *up_args], stdout=output, stderr=output, env=env
         )
     try:
-        _wait_for_text(printed, "Press Ctrl-C", up, timeout=400)
+        said = _wait_for_text(printed, "Press Ctrl-C", up, timeout=400)
         record = pidfile.running_server(data_dir)
         assert record is not None and record.url == f"http://127.0.0.1:{port}"
+        assert "annotators per task set to 3" in said, said
+        assert f"project (annotators: Label All Tasks): {record.url}/projects/" in said
+        assert (
+            f"invite annotators (Add People, copy the invite link): {record.url}/organization/"
+            in said
+        )
         tree = _group(record.pid)
         assert len(tree) >= 2, tree  # the supervisor and Label Studio
 
