@@ -42,13 +42,14 @@ def _check_task(
 ) -> dict[str, Any]:
     """Task-level checks; returns the location fields for later messages."""
     doc_id, data = item.data.get("doc_id"), item.data
-    where = {"file": str(item.source), "task_id": item.task_id, "doc_id": doc_id}
+    shown_id = doc_id if isinstance(doc_id, str) else None  # a Problem names a string id
+    where = {"file": str(item.source), "task_id": item.task_id, "doc_id": shown_id}
     if not isinstance(doc_id, str) or not isinstance(data.get("text"), str):
         problems.append(
             Problem(
                 code="B150",
-                message="data.doc_id or data.text is missing; "
-                "import tasks with `nkcorpus studio sync`",
+                message=f"data.doc_id ({str(doc_id)[:60]!r}) or data.text is missing or not "
+                "a string; import tasks with `nkcorpus studio sync`",
                 **where,
             )
         )

@@ -398,3 +398,15 @@ def test_validate_an_optional_attribute_may_stay_unset(tmp_path: Path) -> None:
     assert report.valid, _messages(report)
     spans = {s["id"]: s for s in report.gold[doc.doc_id].spans}
     assert spans["p1"]["roles"] == [] and spans["c1"]["route"] is None
+
+
+@pytest.mark.parametrize("doc_id", [["000", "000"], 7, None, {"id": "x"}])
+def test_validate_a_doc_id_that_is_not_a_string_is_a_located_problem(
+    tmp_path: Path, doc_id: object
+) -> None:
+    doc = documents()[0]
+    broken = task(1, doc, [])
+    broken["data"]["doc_id"] = doc_id
+    _, report = _validate(tmp_path, [broken])  # found by the property tests: it raised
+    assert [p.code for p in report.problems] == ["B150"], _messages(report)
+    assert report.problems[0].task_id == 1 and report.problems[0].doc_id is None
