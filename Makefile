@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh clone (Python 3.11, git, make):
 #   make run    install, then run the main job end to end
-#   make test   install (including the Label Studio server), then lint and test
+#   make test   install (including the Label Studio server and Chromium), then lint and test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STUDIO_VENV := .venv-studio
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: setup studio-env run test lint lock clean
+.PHONY: setup studio-env browser-env run test lint lock clean
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,22 @@ $(STUDIO_VENV)/.installed: requirements/studio.lock
 	$(STUDIO_VENV)/bin/pip install $(PIP_FLAGS) --require-hashes -r requirements/studio.lock
 	touch $@
 
+# The browser tests drive Debian's chromium package: Playwright's own browser
+# download cannot work here. Installed once, as root, when it is missing.
+CHROMIUM := /usr/bin/chromium
+browser-env:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "error: $(CHROMIUM) is missing and apt-get is not available; install Debian's chromium package (the browser tests launch $(CHROMIUM))" >&2; exit 1; \
+	  fi; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "error: $(CHROMIUM) is missing; install it as root: apt-get install -y chromium (or run make browser-env as root)" >&2; exit 1; \
+	  fi; \
+	  echo "installing chromium with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	    || { echo "error: apt-get could not install chromium" >&2; exit 1; }; \
+	fi
+
 run: setup
 	$(VENV)/bin/nkcorpus pipeline
 
@@ -33,7 +49,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup studio-env lint
+test: setup studio-env browser-env lint
 	$(VENV)/bin/pytest
 
 # Re-resolve the lock files after editing requirements/*.in (needs network).

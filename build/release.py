@@ -89,6 +89,7 @@ def build_release(
     documents: Sequence[CleanDocument] | None = None,
     schema: LabelSchema | None = None,
     reanchor: bool = False,
+    reviewers: frozenset[int] | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
@@ -96,7 +97,8 @@ def build_release(
     (except B307: released, but CHANGELOG.md/README.md could not be rewritten: `repair`).
 
     With `reanchor`, stale tasks have their spans moved onto the current text;
-    every moved or dropped span is echoed and listed in the summary.
+    every moved or dropped span is echoed and listed in the summary. `reviewers`
+    (user ids whose acceptance makes gold) defaults to `annotation/reviewers.yaml`.
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -109,7 +111,9 @@ def build_release(
         target = _check_new_version(version, dataset_dir)
         documents = load_documents() if documents is None else documents
         schema = load_schema() if schema is None else schema
-        report = validate_exports(exports, documents=documents, schema=schema, reanchor=reanchor)
+        report = validate_exports(
+            exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers
+        )
         report.raise_for_problems()
         for note in report.reanchored:
             echo(f"reanchored: {note}")

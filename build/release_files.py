@@ -82,7 +82,7 @@ def write_tables(
     for key, writer in writers.items():
         out.stats.arrow_bytes[key] = pq.read_table(writer.path).nbytes
     newest = Path(report.files[-1])
-    scores = prelabel_report(newest).scores
+    scores = prelabel_report(newest, reviewers=frozenset(report.reviewers)).scores
     out.prelabel = {"export": newest.name}
     out.prelabel.update({s.label: {"exact": s.exact.f1, "overlap": s.overlap.f1} for s in scores})
     return out

@@ -60,6 +60,7 @@ class ValidationReport(BaseModel):
     unreviewed: list[Unreviewed]
     annotations: list[dict[str, Any]]
     reanchored: list[str] = []  # with --reanchor: every moved or dropped span of a stale task
+    reviewers: list[int] = []  # the reviewers' user ids the gold was chosen with
 
     @property
     def valid(self) -> bool:

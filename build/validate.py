@@ -141,7 +141,11 @@ def validate_exports(
         new_text = current.text if stale else None
         _check_annotations(item, where, checker, report, reviewers, new_text)
     return ValidationReport(
-        files=[str(f) for f in files], tasks=len(tasks), problems=problems, **report
+        files=[str(f) for f in files],
+        tasks=len(tasks),
+        problems=problems,
+        reviewers=sorted(reviewers),
+        **report,
     )
 
 
