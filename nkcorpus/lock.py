@@ -62,9 +62,10 @@ class FolderLock:
     can report that it was taken over.
     """
 
-    def __init__(self, path: Path, command: str) -> None:
+    def __init__(self, path: Path, command: str, what: str | None = None) -> None:
         self.path = Path(path)
         self.command = command
+        self.what = what or str(self.path.parent)  # what the lock guards, for messages
         self.holder: dict[str, Any] = {}
         self.stale: dict[str, Any] | None = None
         self._handle: Any = None
@@ -92,7 +93,7 @@ class FolderLock:
             )
             raise LockError(
                 "L001",
-                f"{self.path.parent} is in use by {who}; wait for it to finish, or stop it "
+                f"{self.what} is in use by {who}; wait for it to finish, or stop it "
                 "(the lock is released as soon as that process exits)",
             ) from None
         previous = _read_record(handle)
@@ -137,7 +138,7 @@ def resource_lock(name: str, command: str | None = None) -> FolderLock:
     base = os.environ.get("NKCORPUS_LOCK_DIR") or os.environ.get("XDG_RUNTIME_DIR")
     folder = Path(base) if base else Path.home() / ".cache" / "nkcorpus"
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    return FolderLock(folder / "locks" / f"{safe}.lock", command or _command())
+    return FolderLock(folder / "locks" / f"{safe}.lock", command or _command(), what=repr(name))
 
 
 def _command() -> str:
