@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from nkcorpus.corpus.add import add_documents, read_seed_file
+from nkcorpus.corpus.add import add_documents
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.rawtext import raw_lines
+from nkcorpus.corpus.seedfile import read_seed_file
 from nkcorpus.corpus.summary import summarise, summary_to_text
 from nkcorpus.corpus.write import write_clean_jsonl
 from nkcorpus.paths import seeds_dir

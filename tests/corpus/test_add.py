@@ -5,9 +5,10 @@ import sys
 
 import pytest
 
-from nkcorpus.corpus.add import MAX_SEED_BYTES, add_documents
+from nkcorpus.corpus.add import add_documents
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.manifest import MANIFEST_NAME, load_manifest
+from nkcorpus.corpus.seedfile import MAX_SEED_BYTES
 from nkcorpus.errors import SeedError, ValidationFailed
 
 ARTICLE = (
