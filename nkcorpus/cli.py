@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
+from nkcorpus.annotation.agreement.cli import app as agreement_app
 from nkcorpus.annotation.cli import app as annotation_app
+from nkcorpus.annotation.review.cli import app as review_app
 from nkcorpus.annotation.studio.cli import app as studio_app
 from nkcorpus.build.cli import app as build_app
 from nkcorpus.cli_errors import print_error
@@ -30,6 +32,8 @@ app.add_typer(seeds_app, name="seeds")
 app.add_typer(annotation_app)  # `tasks` and `prelabel-report` at the top level
 app.add_typer(studio_app, name="studio")
 app.add_typer(build_app)  # `validate` at the top level
+app.add_typer(agreement_app)  # `agreement` at the top level
+app.add_typer(review_app)  # `review` at the top level
 
 
 @app.command("pipeline")

@@ -144,7 +144,8 @@ def test_leak_search_finds_a_planted_secret(tmp_path: Path) -> None:
 # Every leaf command the two tests below run (with --help's names).
 COVERED = {
     "schema write", "schema check", "seeds add", "seeds clean", "seeds summary", "seeds lines",
-    "tasks", "pipeline", "validate", "counts", "prelabel-report", "build", "verify", "repair",
+    "tasks", "pipeline", "validate", "counts", "review", "agreement", "prelabel-report", "build",
+    "verify", "repair",
     "diff", "publish", "studio up", "studio sync", "studio pull", "studio users",
 }  # fmt: skip
 
@@ -208,6 +209,9 @@ def test_no_offline_command_prints_or_writes_a_credential(repo_root: Path, tmp_p
     run("pipeline", ["--out", str(root / "out")], env, outputs)
     run("validate", exports, env, outputs)
     run("counts", ["--json"], env, outputs)
+    # --annotators: no marker key goes to whatever listens on the default URL
+    run("review", [*exports, "--annotators", "2", "--json"], env, outputs)
+    run("agreement", [*exports, "--json"], env, outputs)
     run("prelabel-report", ["--export", exports[-1]], env, outputs)
     build = ["--version", "9.9.9", *[a for e in exports for a in ("--export", e)], *dataset]
     run("build", [*build, "--no-progress"], env, outputs)
@@ -267,6 +271,9 @@ def test_no_studio_command_prints_or_logs_a_credential(repo_root: Path, tmp_path
             )
             assert b"already present 4" in synced.stdout, synced.stdout
             run("studio pull", ["--url", url, "--out", str(root / "pulled")], env, outputs)
+            [pulled] = (root / "pulled").glob("export-*.json")
+            run("review", ["--url", url, str(pulled)], env, outputs)
+            run("agreement", [str(pulled)], env, outputs)
             run("studio users", ["--url", url], env, outputs)
             wrong = {**env, "LABEL_STUDIO_API_KEY": WRONG_KEY}
             run(
