@@ -53,6 +53,7 @@ class CardFacts:
     prelabel: Mapping[str, Any]  # label -> {"exact": f1, "overlap": f1}, plus "export"
     schema_version: int
     schema_hash: str
+    agreement: Mapping[str, Any] | None = None  # `agreement_facts.release_agreement`
 
 
 def card_yaml(facts: CardFacts, prefix: str = "") -> dict[str, Any]:
@@ -194,7 +195,7 @@ Source documents are the seed files listed in the repository's
 cleaned deterministically, pre-annotated by spaCy rules and annotated in
 Label Studio; the annotation a reviewer starred as ground truth is the gold.
 
-{ANNOTATION_NOTE}
+{_annotation_note(facts)}
 
 - Near-duplicate copies withheld from this release: {withheld}.
 - Tasks without a reviewed annotation, left out: {unreviewed}.
@@ -221,6 +222,16 @@ repository for biases and limitations.
 
 {LICENSE_NOTE}
 """
+
+
+def _annotation_note(facts: CardFacts) -> str:
+    """Who annotated and how much they agree: the agreement table when released
+    documents have two or more annotators, else the note that each has one."""
+    if facts.agreement is None:
+        return ANNOTATION_NOTE
+    from nkcorpus.build.agreement_facts import agreement_to_markdown
+
+    return agreement_to_markdown(facts.agreement)
 
 
 def folder_card(facts: CardFacts) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from nkcorpus.atomic import atomic_write_text
+from nkcorpus.build.agreement_facts import release_agreement
 from nkcorpus.build.bookkeeping import (
     parse_version,
     recover,
@@ -128,6 +129,9 @@ def build_release(
             {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before
         )
         echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
+        agreement = release_agreement(
+            exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema
+        )
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
         try:
             bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)
@@ -145,6 +149,7 @@ def build_release(
                 prelabel=tables.prelabel,
                 schema_version=schema.schema_version,
                 schema_hash=schema.schema_hash,
+                agreement=agreement,
             )
             atomic_write_text(scratch / "README.md", release_card(facts, schema), overwrite=False)
             write_croissant(scratch, facts, report)
@@ -159,6 +164,8 @@ def build_release(
                     "splits": splits,
                     "unreviewed": unreviewed,
                     "withheld": selection.withheld,
+                    # only where released documents have 2+ annotators (v1.0.0 has none)
+                    **({"agreement": agreement} if agreement is not None else {}),
                 },
             )
             _fsync_tree(scratch)

@@ -84,10 +84,14 @@ class AgreementInput:
 
 
 def read_agreement_input(
-    paths: Iterable[Path | str], schema: LabelSchema, reviewers: frozenset[int]
+    paths: Iterable[Path | str],
+    schema: LabelSchema,
+    reviewers: frozenset[int],
+    doc_ids: frozenset[str] | None = None,
 ) -> AgreementInput:
-    """The tasks with two or more annotators; raises ValidationFailed (B100)
-    listing every problem of the exports' tasks or of a measured annotation."""
+    """The tasks with two or more annotators (of `doc_ids` only, when given);
+    raises ValidationFailed (B100) listing every problem of the exports' tasks
+    or of a measured annotation."""
     files = [Path(p) for p in paths]
     problems: list[Problem] = []
     copies = TaskCopies(problems)
@@ -103,6 +107,8 @@ def read_agreement_input(
     checker = Checker(schema, problems)
     seen: dict[str, int] = {}
     for item in tasks:
+        if doc_ids is not None and item.data.get("doc_id") not in doc_ids:
+            continue
         measured = _task(item, checker, reviewers, found, seen)
         if measured is not None:
             found.measured.append(measured)

@@ -89,9 +89,11 @@ def measure_agreement(
     reviewers: frozenset[int] | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    doc_ids: frozenset[str] | None = None,
 ) -> AgreementReport:
     """Read the exports (`inputs.read_agreement_input`) and measure agreement
-    on every task with two or more annotators.
+    on every task with two or more annotators (with `doc_ids`, only on those
+    documents: a release measures its released documents).
 
     `schema` defaults to `schema/labels.yaml`, `reviewers` (user ids whose
     annotations never count) to `annotation/reviewers.yaml`. Raises
@@ -102,7 +104,7 @@ def measure_agreement(
         from nkcorpus.annotation.reviewers import load_reviewers
 
         reviewers = load_reviewers().ids
-    found = read_agreement_input(paths, schema, reviewers)
+    found = read_agreement_input(paths, schema, reviewers, doc_ids)
     documents = [document_counts(task, schema) for task in found.measured]
     summed = total(d.counts for d in documents)
     overall = figures(summed, schema) if documents else {}
