@@ -1,10 +1,12 @@
 """Mirror review decisions into Label Studio's ground-truth flag.
 
 A reviewer accepts an annotation in the browser with the task-level review
-choice (`nkcorpus.build.gold`); Label Studio's own "ground truth" flag, which
-its Data Manager shows and filters on, knows nothing of it. `studio pull`
-therefore stars every annotation the review rule makes gold and that is not
-starred yet, then exports, so that the UI, its filters and the export agree.
+choice (`nkcorpus.build.gold`); Label Studio's own "ground truth" flag knows
+nothing of it. `studio pull` therefore stars every annotation the review rule
+makes gold and that is not starred yet, then exports, so that the server's
+API, its exports and the build agree. (Community 1.23's Data Manager has no
+ground-truth column to show or filter; the *Review queue* tab,
+`review_tab`, filters on the accept choice instead.)
 Tasks that break the rule (B120-B123) are left as they are and reported:
 `nkcorpus validate` names them.
 """

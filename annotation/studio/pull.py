@@ -7,7 +7,7 @@ pull leaves no file. One pull per folder at a time (`locks.exports_lock`);
 temp files left by a pull that was killed while writing are removed by the
 next one. Before exporting, every annotation the review rule makes gold
 (`nkcorpus.build.gold`: accepted by a listed reviewer) is starred as ground
-truth in Label Studio (`mirror`), so the UI's filters and the export agree;
+truth in Label Studio (`mirror`), so the server's API and the export agree;
 tasks whose review breaks the rule are listed, not changed.
 """
 

@@ -3,9 +3,10 @@
 Creates the project if missing, updates its labeling config when the schema
 changed (unless that would orphan existing annotations), sets the number of
 annotators per task and the instructions shown on the labeling screen
-(`queue`, `instructions`), shows the imported predictions to annotators, and
+(`queue`, `instructions`), shows the imported predictions to annotators,
 imports the tasks not imported yet, except documents the release withholds
-(an imported one is taken out of the project while nobody worked on it).
+(an imported one is taken out of the project while nobody worked on it), and
+keeps the Data Manager tab "Review queue" (`review_tab`).
 
 One sync per project at a time (`locks.project_lock`): without it, two syncs
 would both find a task missing and both import it.
@@ -47,6 +48,7 @@ from nkcorpus.annotation.studio.queue import (
     take_out_withheld,
     withheld_documents,
 )
+from nkcorpus.annotation.studio.review_tab import ensure_review_tab
 from nkcorpus.annotation.studio.sync_report import SyncReport
 from nkcorpus.annotation.studio.tasks_file import (
     dominant_model_version,
@@ -220,6 +222,7 @@ def _sync_locked(
     plan = plan_import(to_import, existing)
     imported = _import(client, url, project_id, plan.new, batch_size, progress)
     version = _show_predictions(client, url, project_id, dominant_model_version(to_import))
+    review_tab = ensure_review_tab(client, url, project_id, overlap.annotators)
     return SyncReport(
         url,
         title,
@@ -233,6 +236,7 @@ def _sync_locked(
         overlap=overlap,
         instructions_updated=instructions_updated,
         withheld=taken_out,
+        review_tab=review_tab,
     )
 
 

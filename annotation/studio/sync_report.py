@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nkcorpus.annotation.studio.queue import Overlap, WithheldDoc
+from nkcorpus.annotation.studio.review_tab import ReviewTab
 from nkcorpus.annotation.studio.tasks_file import ChangedDoc
 
 
@@ -25,6 +26,7 @@ class SyncReport:
     overlap: Overlap | None = None
     instructions_updated: bool = False
     withheld: tuple[WithheldDoc, ...] = ()
+    review_tab: ReviewTab | None = None
 
     @property
     def project_url(self) -> str:
@@ -51,6 +53,8 @@ class SyncReport:
             f"imported {self.imported}, already present {self.present}, "
             f"changed {len(self.changed)}, withheld {len(self.withheld)}"
         )
+        if self.review_tab is not None:
+            lines.append(self.review_tab.describe())
         if self.model_version:
             lines.append(f"annotators see predictions of model_version {self.model_version!r}")
         lines.extend(f"  changed: {doc.describe()}" for doc in self.changed)
