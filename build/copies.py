@@ -13,12 +13,12 @@ Only small per-task summaries (ids of starred annotations) are kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, iter_export, task_updated_at
+from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks, task_updated_at
 from nkcorpus.build.report import Problem
 
 
@@ -103,3 +103,19 @@ def task_doc_id(task: Mapping[str, Any]) -> str | None:
     data = task.get("data")
     doc_id = data.get("doc_id") if isinstance(data, Mapping) else None
     return doc_id if isinstance(doc_id, str) else None
+
+
+def read_merged(files: Iterable[Path], problems: list[Problem]) -> list[ExportTask]:
+    """Read and merge `files` (newest copy of each task wins), appending to
+    `problems` whatever the merge would otherwise lose (B104, B106, B107) or
+    a file cannot give (B10x, B11x); the one way `validate` and `agreement`
+    read exports."""
+    copies = TaskCopies(problems)
+    try:
+        tasks = merge_tasks((path, copies.read(path)) for path in files)
+    except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
+        problems.append(Problem(code=exc.code, message=exc.message))
+        return []
+    for item in tasks:
+        copies.check_winner(item)
+    return tasks

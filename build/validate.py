@@ -20,9 +20,8 @@ from pydantic import ValidationError
 
 from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
-from nkcorpus.build.copies import TaskCopies
-from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, merge_tasks
+from nkcorpus.build.copies import read_merged
+from nkcorpus.build.exports import ExportTask
 from nkcorpus.build.gold import annotator_id, split_annotations
 from nkcorpus.build.layout import layout_problems
 from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
@@ -107,14 +106,7 @@ def validate_exports(
         reviewers = load_reviewers().ids
     files = [Path(p) for p in paths]
     problems: list[Problem] = []
-    copies = TaskCopies(problems)
-    try:
-        tasks = merge_tasks((path, copies.read(path)) for path in files)
-    except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
-        problems.append(Problem(code=exc.code, message=exc.message))
-        tasks = []
-    for item in tasks:
-        copies.check_winner(item)
+    tasks = read_merged(files, problems)
     corpus = {d.doc_id: d for d in documents}
     checker = Checker(schema, problems)
     seen: dict[str, ExportTask] = {}

@@ -1,10 +1,10 @@
 """The annotations agreement measures, read from exports the build's way.
 
-Exports are read by the build's streaming reader and merged by task id
-(`nkcorpus.build.copies.TaskCopies`, `nkcorpus.build.exports.merge_tasks`:
-B10x/B11x), gold is told apart by the build's rule
-(`nkcorpus.build.gold.split_annotations`, B12x), and every annotation that is
-measured is checked by the build's region and relation checks
+Exports are read by the build's streaming reader and merged by task id, as
+`validate` does (`nkcorpus.build.copies.read_merged`: B10x/B11x), gold is
+told apart by the build's rule (`nkcorpus.build.gold.split_annotations`,
+B12x), and every annotation that is measured is checked by the build's
+region and relation checks
 (`result_to_problems`, `result_to_spans`, `Checker`: B13x/B14x). Any problem
 refuses the whole input with B100, listing each problem located like
 `nkcorpus validate` does.
@@ -33,9 +33,8 @@ from typing import Any
 
 from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
-from nkcorpus.build.copies import TaskCopies
-from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, merge_tasks, parse_timestamp
+from nkcorpus.build.copies import read_merged
+from nkcorpus.build.exports import ExportTask, parse_timestamp
 from nkcorpus.build.gold import annotator_id, split_annotations
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import Problem, ValidationReport
@@ -94,14 +93,7 @@ def read_agreement_input(
     or of a measured annotation."""
     files = [Path(p) for p in paths]
     problems: list[Problem] = []
-    copies = TaskCopies(problems)
-    try:
-        tasks = merge_tasks((path, copies.read(path)) for path in files)
-    except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
-        problems.append(Problem(code=exc.code, message=exc.message))
-        tasks = []
-    for item in tasks:
-        copies.check_winner(item)
+    tasks = read_merged(files, problems)
     found = AgreementInput(files=[str(f) for f in files], tasks=len(tasks))
     found.reviewers = sorted(reviewers)
     checker = Checker(schema, problems)
