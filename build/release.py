@@ -122,7 +122,11 @@ def build_release(
         released = [d for d in selection.released if d.doc_id in report.gold]
         unreviewed = [d.doc_id for d in selection.released if d.doc_id not in report.gold]
         if not released:
-            raise BuildError("B305", "no released document has a gold annotation; star one first")
+            raise BuildError(
+                "B305",
+                "no released document has a gold annotation; a reviewer accepts one per task "
+                "first (GUIDELINES, Review)",
+            )
         previous = released_versions(dataset_dir)
         before = read_manifest(previous[-1]).get("splits", {}) if previous else {}
         splits = assign_splits(

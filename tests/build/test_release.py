@@ -409,3 +409,12 @@ def test_release_read_only_dataset_folder_is_a_coded_error(
     with read_only(fresh), pytest.raises(LockError, match=rf"L002.*{fresh}.*writable"):
         tiny_build(fresh, "1.0.0", export)
     assert list(fresh.iterdir()) == []
+
+
+def test_release_without_any_gold_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.build import documents, task, write_export
+
+    export = write_export(tmp_path / "export.json", [task(1, documents()[0], [])])
+    with pytest.raises(BuildError, match=r"B305.*a reviewer accepts one per task"):
+        build_release("1.0.0", [export], tmp_path / "dataset", progress=False)
+    assert not (tmp_path / "dataset" / "v1.0.0").exists()
