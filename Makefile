@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh clone (Python 3.11, git, make):
 #   make run    install, then run the main job end to end
-#   make test   install (including the Label Studio server and Chromium), then lint and test
+#   make test   install (including the Label Studio server, Chromium, PostgreSQL and
+#               Caddy), then lint and test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STUDIO_VENV := .venv-studio
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: setup studio-env browser-env run test lint lock clean
+.PHONY: setup studio-env browser-env postgres-env proxy-env _caddy run test lint lock clean
 
 setup: $(VENV)/.installed
 
@@ -42,6 +43,39 @@ browser-env:
 	    || { echo "error: apt-get could not install chromium" >&2; exit 1; }; \
 	fi
 
+# The PostgreSQL tests start their own cluster of Debian's postgresql package
+# (initdb, postgres, psql under /usr/lib/postgresql/N/bin); the team recipe's
+# test puts Debian's caddy in front of Label Studio. Installed as root when missing.
+define apt_install
+	@if ! $(1) >/dev/null 2>&1; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "error: $(2) is missing and apt-get is not available; install Debian's $(2) package" >&2; exit 1; \
+	  fi; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "error: $(2) is missing; install it as root: apt-get install -y $(2) (or run make $(3) as root)" >&2; exit 1; \
+	  fi; \
+	  echo "installing $(2) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null \
+	    || { echo "error: apt-get could not install $(2)" >&2; exit 1; }; \
+	fi
+endef
+
+postgres-env:
+	$(call apt_install,ls /usr/lib/postgresql/*/bin/initdb,postgresql,postgres-env)
+
+# Debian's caddy package enables a web server on port 80: the tests run their
+# own caddy, so a service this target installed is stopped and disabled again.
+proxy-env:
+	@if ! command -v caddy >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory _caddy || exit 1; \
+	  if [ -d /run/systemd/system ] && systemctl disable --now caddy.service >/dev/null 2>&1; then \
+	    echo "stopped and disabled the caddy service the package started (the tests run their own)"; \
+	  fi; \
+	fi
+
+_caddy:
+	$(call apt_install,command -v caddy,caddy,proxy-env)
+
 run: setup
 	$(VENV)/bin/nkcorpus pipeline
 
@@ -49,7 +83,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup studio-env browser-env lint
+test: setup studio-env browser-env postgres-env proxy-env lint
 	$(VENV)/bin/pytest
 
 # Re-resolve the lock files after editing requirements/*.in (needs network).

@@ -1,4 +1,4 @@
-"""Build-stage commands: `validate`, `build`, `verify`, `repair`, `diff` and `publish`.
+"""Build-stage commands: `validate`, `build`, `verify`, `repair`, `diff`, `publish` and `tag`.
 
 Thin: each parses its options, calls one library function and prints. Exit
 0 on success; 1 when the input is invalid, a release differs from its
@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from nkcorpus.build.card import HUB_REPO_ID
 from nkcorpus.build.errors import BuildError
 from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
@@ -164,9 +165,11 @@ def diff_cli(
     old: VersionArg,
     new: VersionArg,
     dataset_dir: DatasetDirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the same facts as JSON.")] = False,
 ) -> None:
-    """Documents and spans added, removed and changed between two versions, per label."""
-    from nkcorpus.build.diff import diff_to_markdown, diff_versions
+    """What changed between two versions: documents (their fields, spans per label,
+    relations), documents moved between splits, configs, columns and files."""
+    from nkcorpus.build.diff import diff_to_json, diff_to_markdown, diff_versions
     from nkcorpus.build.release import version_folder
 
     root = _dataset_dir(dataset_dir)
@@ -174,19 +177,38 @@ def diff_cli(
         result = diff_versions(version_folder(root, old), version_folder(root, new))
     except NkError as exc:
         fail(exc)
-    typer.echo(f"{result.new}: " + diff_to_markdown(result), nl=False)
+    if as_json:
+        typer.echo(json.dumps(diff_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(f"{result.new}: " + diff_to_markdown(result), nl=False)
 
 
 @app.command("publish")
 def publish_cli(
     version: VersionArg,
-    repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, ORG/NAME.")],
+    repo_id: Annotated[
+        str,
+        typer.Option(
+            "--repo-id",
+            help="Hugging Face dataset repo, ORG/NAME (default: the homepage every card and "
+            "croissant.json name).",
+        ),
+    ] = HUB_REPO_ID,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be sent; send nothing.")
     ] = False,
+    remote: Annotated[
+        bool,
+        typer.Option(
+            "--remote",
+            help="With --dry-run: read the Hub repo's file list (read-only) to list the files "
+            "of an earlier upload that the commit would delete.",
+        ),
+    ] = False,
     dataset_dir: DatasetDirOption = None,
 ) -> None:
-    """Upload a release to the Hugging Face Hub and tag it vX.Y.Z (token: $HF_TOKEN)."""
+    """Upload a release to the Hugging Face Hub as one commit (deleting files an earlier
+    upload left) and tag it vX.Y.Z (token: $HF_TOKEN)."""
     from nkcorpus.build.manifest import verify_release
     from nkcorpus.build.publish import publish
     from nkcorpus.build.release import version_folder
@@ -195,8 +217,28 @@ def publish_cli(
         folder = version_folder(_dataset_dir(dataset_dir), version)
         if folder.is_dir() and (problems := verify_release(folder)):
             raise BuildError("B403", f"{folder} differs from its manifest: {'; '.join(problems)}")
-        plan = publish(folder, repo_id, dry_run=dry_run)
+        plan = publish(folder, repo_id, dry_run=dry_run, list_remote=remote)
     except NkError as exc:
         fail(exc)
     typer.echo(plan.describe())
     typer.echo("dry run: nothing was sent" if dry_run else f"published {plan.tag} to {repo_id}")
+
+
+@app.command("tag")
+def tag_cli(
+    version: Annotated[
+        str | None, typer.Argument(help="X.Y.Z to tag (default: the latest release).")
+    ] = None,
+    dataset_dir: DatasetDirOption = None,
+) -> None:
+    """Create the annotated git tag dataset-vX.Y.Z on the commit that added the release."""
+    from nkcorpus.build.git_tag import tag_release
+
+    try:
+        result = tag_release(version, _dataset_dir(dataset_dir))
+    except NkError as exc:
+        fail(exc)
+    if result.created:
+        typer.echo(f"tagged {result.commit[:12]} as {result.tag} ({result.folder})")
+    else:
+        typer.echo(f"{result.tag} already tags {result.commit[:12]} ({result.folder}): unchanged")

@@ -1,23 +1,33 @@
-"""`nkcorpus diff A B`: documents and spans added, removed and changed between
-two released versions, per label.
-
-A span is identified by (start, end, label) in its document; the same
-identity with different text or attributes is "changed".
+"""`nkcorpus diff A B`: what changed between two released versions, read from
+the two release folders alone: documents added, removed and changed (per
+changed document its fields, spans per label and relations per type, see
+`nkcorpus.build.diff_fields`), spans per label over the whole corpus, and the
+shape of the release (documents moved between splits, configs, columns and
+files, see `nkcorpus.build.diff_layout`). Printed as Markdown (the CLI and the
+changelog) or JSON.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import datasets
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from nkcorpus.build.diff_fields import (
+    ChangeCounts,
+    DocumentChange,
+    change_to_json,
+    change_to_text,
+    compare_document,
+)
+from nkcorpus.build.diff_layout import LayoutDiff, compare_layout, retyped_to_text
 from nkcorpus.build.errors import BuildError
-
-SpanKey = tuple[int, int, str]
+from nkcorpus.build.splits import move_to_text
 
 
 def decode_value(value: Any, feature: Any) -> Any:
@@ -42,8 +52,15 @@ def read_documents(version_dir: Path) -> dict[str, dict[str, Any]]:
         )
     documents: dict[str, dict[str, Any]] = {}
     for path in files:
-        table = pq.read_table(path)
-        features = datasets.Features.from_arrow_schema(table.schema)
+        try:
+            table = pq.read_table(path)
+            features = datasets.Features.from_arrow_schema(table.schema)
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+            raise BuildError(
+                "B502",
+                f"{path}: cannot read it for `diff` ({exc}); check the release with "
+                f"`nkcorpus verify {version_dir.name.removeprefix('v')}`",
+            ) from exc
         for row in table.to_pylist():
             decoded = decode_value(row, dict(features))
             documents[decoded["doc_id"]] = decoded
@@ -60,6 +77,8 @@ class VersionDiff:
     spans_added: Counter[str] = field(default_factory=Counter)
     spans_removed: Counter[str] = field(default_factory=Counter)
     spans_changed: Counter[str] = field(default_factory=Counter)
+    changes: dict[str, DocumentChange] = field(default_factory=dict)  # of documents_changed
+    layout: LayoutDiff = field(default_factory=LayoutDiff)
 
     @property
     def empty(self) -> bool:
@@ -70,15 +89,8 @@ class VersionDiff:
             or self.spans_added
             or self.spans_removed
             or self.spans_changed
+            or self.layout
         )
-
-
-def _spans(document: dict[str, Any]) -> dict[SpanKey, dict[str, Any]]:
-    return {(s["start"], s["end"], s["label"]): s for s in document["spans"]}
-
-
-def _comparable(span: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in span.items() if k != "id"}  # ids may be renumbered
 
 
 def diff_documents(
@@ -92,44 +104,62 @@ def diff_documents(
         result.spans_added.update(s["label"] for s in new[doc_id]["spans"])
     for doc_id in result.documents_removed:
         result.spans_removed.update(s["label"] for s in old[doc_id]["spans"])
+    spans = ChangeCounts(result.spans_added, result.spans_removed, result.spans_changed)
     for doc_id in sorted(set(old) & set(new)):
-        before, after = _spans(old[doc_id]), _spans(new[doc_id])
-        result.spans_added.update(key[2] for key in set(after) - set(before))
-        result.spans_removed.update(key[2] for key in set(before) - set(after))
-        changed = [
-            key
-            for key in set(before) & set(after)
-            if _comparable(before[key]) != _comparable(after[key])
-        ]
-        result.spans_changed.update(key[2] for key in changed)
-        other_fields = {k for k in old[doc_id] if k not in ("spans",)}
-        if (
-            set(before) != set(after)
-            or changed
-            or any(old[doc_id].get(k) != new[doc_id].get(k) for k in other_fields)
-        ):
+        change = compare_document(doc_id, old[doc_id], new[doc_id])
+        spans.update(change.spans)
+        if change:
             result.documents_changed.append(doc_id)
+            result.changes[doc_id] = change
     return result
 
 
 def diff_versions(old_dir: Path, new_dir: Path) -> VersionDiff:
-    return diff_documents(
+    """Everything `nkcorpus diff` reports, from the two release folders alone."""
+    result = diff_documents(
         read_documents(old_dir), read_documents(new_dir), (old_dir.name, new_dir.name)
     )
+    result.layout = compare_layout(old_dir, new_dir)
+    return result
+
+
+def _listed(title: str, names: list[str]) -> list[str]:
+    return [f"- {title} ({len(names)}): {', '.join(names)}"] if names else []
+
+
+def _paths(columns: dict[str, list[str]]) -> list[str]:
+    return [f"{config}.{path}" for config, paths in sorted(columns.items()) for path in paths]
 
 
 def diff_to_markdown(diff: VersionDiff) -> str:
     """The diff as Markdown lines (used by `nkcorpus diff` and the changelog)."""
     lines = [f"Compared with {diff.old}:"]
     if diff.empty:
-        return lines[0] + " no document or span changed.\n"
-    for title, docs in (
-        ("added", diff.documents_added),
-        ("removed", diff.documents_removed),
-        ("changed", diff.documents_changed),
-    ):
-        if docs:
-            lines.append(f"- documents {title} ({len(docs)}): {', '.join(docs)}")
+        return lines[0] + " no document or span changed; same splits, configs, columns, files.\n"
+    layout = diff.layout
+    lines += _listed("documents added", diff.documents_added)
+    lines += _listed("documents removed", diff.documents_removed)
+    lines += _listed("documents changed", diff.documents_changed)
+    lines += [f"  - {change_to_text(diff.changes[doc_id])}" for doc_id in diff.documents_changed]
+    if layout.moves:
+        lines.append(f"- documents moved between splits ({len(layout.moves)}):")
+        lines += [f"  - {move_to_text(move)}" for move in layout.moves]
+    lines += _listed("splits added", layout.splits_added)
+    lines += _listed("splits removed", layout.splits_removed)
+    lines += _listed("configs added", layout.configs_added)
+    lines += _listed("configs removed", layout.configs_removed)
+    lines += _listed("columns added", _paths(layout.columns_added))
+    lines += _listed("columns removed", _paths(layout.columns_removed))
+    retyped = [
+        retyped_to_text(f"{config}.{path}", old, new)
+        for config, paths in sorted(layout.columns_retyped.items())
+        for path, (old, new) in paths.items()
+    ]
+    lines += _listed("columns retyped", retyped)
+    lines += _listed("files added", layout.files_added)
+    lines += _listed("files removed", layout.files_removed)
+    lines += _listed("MANIFEST.json fields added", layout.manifest_fields_added)
+    lines += _listed("MANIFEST.json fields removed", layout.manifest_fields_removed)
     labels = sorted(set(diff.spans_added) | set(diff.spans_removed) | set(diff.spans_changed))
     if labels:
         lines += ["", "| label | added | removed | changed |", "|---|---:|---:|---:|"]
@@ -139,3 +169,30 @@ def diff_to_markdown(diff: VersionDiff) -> str:
             for label in labels
         ]
     return "\n".join(lines) + "\n"
+
+
+def diff_to_json(diff: VersionDiff) -> dict[str, Any]:
+    """The same facts as `diff_to_markdown`, for `nkcorpus diff --json`: the
+    fields of `VersionDiff` (span counters as label -> n), each changed
+    document's `change_to_json` under `changes`, and the layout's keys
+    (`moves` as doc_id, group, old, new; `columns_retyped` as path -> {old, new})."""
+    layout = asdict(diff.layout)
+    layout["columns_retyped"] = {
+        config: {path: {"old": old, "new": new} for path, (old, new) in paths.items()}
+        for config, paths in diff.layout.columns_retyped.items()
+    }
+    return {
+        "old": diff.old,
+        "new": diff.new,
+        "empty": diff.empty,
+        "documents_added": diff.documents_added,
+        "documents_removed": diff.documents_removed,
+        "documents_changed": diff.documents_changed,
+        "spans_added": dict(sorted(diff.spans_added.items())),
+        "spans_removed": dict(sorted(diff.spans_removed.items())),
+        "spans_changed": dict(sorted(diff.spans_changed.items())),
+        "changes": {
+            doc_id: change_to_json(diff.changes[doc_id]) for doc_id in diff.documents_changed
+        },
+        **layout,
+    }

@@ -2,6 +2,12 @@
 
 The folder is checked against its MANIFEST.json first; a release is uploaded
 once, as one commit, and tagged ``vX.Y.Z``. An existing tag is never moved.
+The same commit deletes every file an earlier upload left on the Hub repo that
+the release does not hold (all but ``.gitattributes``, which the Hub needs), so
+the remote folder equals the local one. The commit names the branch head the
+listing was read at (``parent_commit``): a push in between fails the commit
+instead of surviving it. A dry run sends nothing; with ``list_remote`` it also
+reads the Hub repo's file list (read-only) to show the deletions.
 
 Codes B70x: B700 folder, B701 manifest, B702 version, B703 files, B704 repo
 id, B705 token, B706 tag exists, B707 Hub error.
@@ -12,12 +18,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from huggingface_hub import HfApi
-from huggingface_hub.errors import HfHubHTTPError, HFValidationError
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub.errors import HfHubHTTPError, HFValidationError, RepositoryNotFoundError
 from huggingface_hub.errors import HTTPError as _TransportHTTPError  # httpx(2) base class
 
 from nkcorpus.build.errors import BuildError
@@ -25,20 +32,25 @@ from nkcorpus.build.errors import BuildError
 _VERSION_DIR = re.compile(r"v(\d+\.\d+\.\d+)")
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 _HUB_ERRORS = (HfHubHTTPError, HFValidationError, _TransportHTTPError, OSError)
+KEEP_ON_HUB = frozenset({".gitattributes"})  # the Hub's LFS rules: never deleted
+BRANCH = "main"
 
 
 @dataclass(frozen=True)
 class PublishPlan:
-    """What `publish` uploads: every file of the release folder, and the tag it gets."""
+    """What `publish` uploads: every file of the release folder, the tag it gets,
+    and the Hub files it deletes (None: the Hub repo's files were not listed)."""
 
     repo_id: str
     version: str
     tag: str
     folder: Path
     files: tuple[tuple[str, int], ...]
+    deletions: tuple[str, ...] | None = None
 
     def describe(self) -> str:
-        """A human-readable listing: repo, tag, each file with its size, and the total."""
+        """A human-readable listing: repo, tag, each file with its size, the total,
+        and each file the commit deletes from the Hub repo."""
         width = max((len(path) for path, _ in self.files), default=0)
         lines = [
             f"repo:   {self.repo_id} (dataset)",
@@ -48,7 +60,20 @@ class PublishPlan:
         lines += [f"  {path:<{width}}  {size:>12,d} B" for path, size in self.files]
         total = sum(size for _, size in self.files)
         lines.append(f"total:  {len(self.files)} file(s), {total:,d} B")
+        if self.deletions is None:
+            lines.append(
+                "delete: not listed (the Hub repo was not read; --remote lists the files of an "
+                "earlier upload that this commit deletes)"
+            )
+        else:
+            lines.append(f"delete: {len(self.deletions)} file(s) left by an earlier upload")
+            lines += [f"  - {path}" for path in self.deletions]
         return "\n".join(lines)
+
+    def with_remote(self, remote: Iterable[str]) -> PublishPlan:
+        """This plan, deleting every file of `remote` the release lacks (but `.gitattributes`)."""
+        local = {path for path, _ in self.files}
+        return replace(self, deletions=tuple(sorted(set(remote) - local - KEEP_ON_HUB)))
 
 
 def _files_on_disk(folder: Path) -> dict[str, int]:
@@ -108,43 +133,66 @@ def _hub_error(exc: Exception, repo_id: str, step: str, token: str) -> BuildErro
     )
 
 
+def _operations(plan: PublishPlan) -> list[CommitOperationAdd | CommitOperationDelete]:
+    """One commit: every file of the release added, every stale Hub file deleted."""
+    deletes = [CommitOperationDelete(path_in_repo=p, is_folder=False) for p in plan.deletions or ()]
+    adds = [
+        CommitOperationAdd(path_in_repo=path, path_or_fileobj=str(plan.folder / path))
+        for path, _ in plan.files
+    ]
+    return [*deletes, *adds]
+
+
 def publish(
     version_dir: Path,
     repo_id: str,
     *,
     token: str | None = None,
     dry_run: bool = False,
+    list_remote: bool = False,
     api: HfApi | None = None,
 ) -> PublishPlan:
-    """Upload a checked release folder as one commit and tag it; with `dry_run`, only plan."""
+    """Upload a checked release folder as one commit that also deletes the files an
+    earlier upload left, and tag it. With `dry_run`, only plan (and with
+    `list_remote`, read the Hub repo's files to name the deletions)."""
     plan = plan_publish(version_dir, repo_id)
-    if dry_run:
+    if dry_run and not list_remote:
         return plan
     token = token or os.environ.get("HF_TOKEN")
-    if not token:
+    if not dry_run and not token:
         raise BuildError("B705", "no Hugging Face token: set HF_TOKEN (write access) or dry-run")
-    api = api if api is not None else HfApi(token=token)
-    step = "create_repo"
+    api = api if api is not None else HfApi(token=token or None)
+    step = "list_repo_files"
     try:
+        if dry_run:
+            try:
+                return plan.with_remote(api.list_repo_files(repo_id, repo_type="dataset"))
+            except RepositoryNotFoundError:
+                return plan.with_remote(())  # a new repo: nothing to delete
+        step = "create_repo"
         api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
         step = "list_repo_refs"
-        tags = {ref.name for ref in api.list_repo_refs(repo_id, repo_type="dataset").tags}
-        if plan.tag in tags:
+        refs = api.list_repo_refs(repo_id, repo_type="dataset")
+        if plan.tag in {ref.name for ref in refs.tags}:
             raise BuildError(
                 "B706",
                 f"dataset {repo_id} already has tag {plan.tag}; releases never change, "
                 "publish a new version instead",
             )
-        step = "upload_folder"
-        commit = api.upload_folder(
-            folder_path=plan.folder,
-            repo_id=repo_id,
-            repo_type="dataset",
+        head = next((b.target_commit for b in refs.branches if b.name == BRANCH), None)
+        step = "list_repo_files"
+        remote = api.list_repo_files(repo_id, repo_type="dataset", revision=head) if head else []
+        plan = plan.with_remote(remote)
+        step = "create_commit"
+        commit = api.create_commit(
+            repo_id,
+            _operations(plan),
             commit_message=f"Release v{plan.version}",
+            repo_type="dataset",
+            parent_commit=head,
         )
         step = "create_tag"
-        revision = getattr(commit, "oid", None)
-        api.create_tag(repo_id, tag=plan.tag, repo_type="dataset", revision=revision)
+        api.create_tag(repo_id, tag=plan.tag, repo_type="dataset", revision=commit.oid)
     except _HUB_ERRORS as exc:
-        raise _hub_error(exc, repo_id, step, token) from None  # the cause may carry the token
+        raise _hub_error(exc, repo_id, step, token or "") from None  # the cause may carry it
     return plan

@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from nkcorpus.atomic import atomic_write_text
 from nkcorpus.build.agreement_facts import release_agreement
+from nkcorpus.build.baseline import release_evaluation
 from nkcorpus.build.bookkeeping import (
     parse_version,
     recover,
@@ -37,15 +38,20 @@ from nkcorpus.build.bookkeeping import (
     version_folder,
     write_bookkeeping,
 )
-from nkcorpus.build.card import CardFacts, release_card
+from nkcorpus.build.card import HOMEPAGE, CardFacts, gold_rules, release_card
+from nkcorpus.build.croissant_files import release_date, write_croissant
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
-from nkcorpus.build.release_files import write_croissant, write_docbins, write_tables
-from nkcorpus.build.splits import SplitRatios, assign_splits, present_splits
+from nkcorpus.build.provenance import check_provenance
+from nkcorpus.build.release_extras import write_release_extras
+from nkcorpus.build.release_files import write_docbins, write_tables
+from nkcorpus.build.splits import SplitRatios, assign_splits, move_to_text, present_splits
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.corpus.documents import CleanDocument, load_documents
+from nkcorpus.corpus.manifest import MANIFEST_NAME, Manifest, load_manifest
 from nkcorpus.corpus.release import select_released
 from nkcorpus.lock import folder_lock
+from nkcorpus.paths import seeds_dir
 from nkcorpus.schema.model import LabelSchema, load_schema
 
 __all__ = ["BuildSummary", "build_release", "parse_version", "released_versions", "version_folder"]
@@ -91,6 +97,7 @@ def build_release(
     schema: LabelSchema | None = None,
     reanchor: bool = False,
     reviewers: frozenset[int] | None = None,
+    seeds_manifest: Manifest | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
@@ -99,7 +106,9 @@ def build_release(
 
     With `reanchor`, stale tasks have their spans moved onto the current text;
     every moved or dropped span is echoed and listed in the summary. `reviewers`
-    (user ids whose acceptance makes gold) defaults to `annotation/reviewers.yaml`.
+    (user ids whose acceptance makes gold) defaults to `annotation/reviewers.yaml`;
+    `seeds_manifest` (provenance of the released documents, checked by B310 and
+    copied into `sources.yaml`) to `seeds/manifest.yaml`.
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -127,11 +136,20 @@ def build_release(
                 "no released document has a gold annotation; a reviewer accepts one per task "
                 "first (GUIDELINES, Review)",
             )
+        source: Path | str = "the given seeds manifest"
+        if seeds_manifest is None:
+            source = seeds_dir() / MANIFEST_NAME
+            seeds_manifest = load_manifest(source.parent)
+        check_provenance(released, seeds_manifest, source)  # B310: url and title, or a reason
         previous = released_versions(dataset_dir)
         before = read_manifest(previous[-1]).get("splits", {}) if previous else {}
-        splits = assign_splits(
+        assignment = assign_splits(
             {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before
         )
+        splits = assignment.splits
+        for move in assignment.moves:  # only train -> validation (`nkcorpus.build.splits`)
+            echo(f"split moved: {move_to_text(move)}")
+        evaluation = release_evaluation(exports, released, report, splits, schema)
         echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
         agreement = release_agreement(
             exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema
@@ -140,9 +158,13 @@ def build_release(
         try:
             bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)
             with bar:
-                tables = write_tables(scratch, released, report, splits, schema, bar.update)
+                tables = write_tables(
+                    scratch, released, report, splits, schema, bar.update,
+                    folds=evaluation.folds, predictions=evaluation.predictions,
+                )  # fmt: skip
             write_docbins(scratch, tables.docs)
             used = present_splits(splits.values())
+            date = release_date(report.annotations)
             facts = CardFacts(
                 version=version,
                 features=tables.features,
@@ -154,9 +176,21 @@ def build_release(
                 schema_version=schema.schema_version,
                 schema_hash=schema.schema_hash,
                 agreement=agreement,
+                date_published=date,
+                homepage=HOMEPAGE,
+                gold_by=gold_rules(report.annotations, report.reviewers),
+                baseline=evaluation.baseline,
+                split_moves=[move_to_text(m) for m in assignment.moves],
             )
             atomic_write_text(scratch / "README.md", release_card(facts, schema), overwrite=False)
-            write_croissant(scratch, facts, report)
+            write_croissant(scratch, facts, report, schema)
+            write_release_extras(
+                scratch,
+                version=version,
+                released=released,
+                manifest=seeds_manifest,
+                date_released=date,
+            )
             manifest = write_manifest(
                 scratch,
                 {
@@ -166,6 +200,7 @@ def build_release(
                     "code_version": f"{PACKAGE} {package_version(PACKAGE)}",
                     "exports": exports_fingerprint(exports),
                     "splits": splits,
+                    "baseline": evaluation.baseline.model_dump(mode="json"),
                     "unreviewed": unreviewed,
                     "withheld": selection.withheld,
                     # only where released documents have 2+ annotators (v1.0.0 has none)

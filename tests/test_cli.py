@@ -21,7 +21,8 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
         and (tmp_path / "tasks.json").is_file()
         and "5 documents" in result.output
     )
-    assert "[6/6] load" in result.output and "documents: train 3, test 1" in result.output
+    assert "[6/6] load" in result.output
+    assert "documents: train 2, validation 1, test 1" in result.output
     assert (tmp_path / "dataset" / "v0.0.0" / "MANIFEST.json").is_file()
     assert {p: p.stat().st_mtime_ns for p in released} == before
     rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]

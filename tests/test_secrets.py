@@ -146,7 +146,8 @@ COVERED = {
     "schema write", "schema check", "seeds add", "seeds clean", "seeds summary", "seeds lines",
     "tasks", "pipeline", "validate", "counts", "review", "agreement", "prelabel-report", "build",
     "verify", "repair",
-    "diff", "publish", "studio up", "studio sync", "studio pull", "studio users",
+    "diff", "publish", "tag", "studio up", "studio sync", "studio pull", "studio users",
+    "studio restore",
 }  # fmt: skip
 
 
@@ -222,6 +223,8 @@ def test_no_offline_command_prints_or_writes_a_credential(repo_root: Path, tmp_p
     assert b"dry run: nothing was sent" in dry.stdout
     failed = run("publish", ["9.9.9", "--repo-id", "org/nk", *dataset], env, outputs, expect=1)
     assert b"[B707]" in failed.stderr  # the token was used, the Hub was unreachable
+    untagged = run("tag", ["9.9.9", *dataset], env, outputs, expect=1)
+    assert b"[B320]" in untagged.stderr  # the scratch root is no git work tree
     assert (root / "dataset" / "v9.9.9" / "MANIFEST.json").is_file()
     assert (root / "out" / "dataset" / "v0.0.0" / "MANIFEST.json").is_file()
     leaks = find_leaks({**outputs, "files": root}, MARKERS)
@@ -272,6 +275,7 @@ def test_no_studio_command_prints_or_logs_a_credential(repo_root: Path, tmp_path
             assert b"already present 4" in synced.stdout, synced.stdout
             run("studio pull", ["--url", url, "--out", str(root / "pulled")], env, outputs)
             [pulled] = (root / "pulled").glob("export-*.json")
+            run("studio restore", ["--url", url, "--no-progress"], env, outputs)
             run("review", ["--url", url, str(pulled)], env, outputs)
             run("agreement", [str(pulled)], env, outputs)
             run("studio users", ["--url", url], env, outputs)

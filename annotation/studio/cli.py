@@ -70,7 +70,6 @@ class _Spinner:
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -113,22 +112,55 @@ def _urls(url: str, username: str, project_url: str | None) -> list[str]:
 
 @app.command("up")
 def up(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            "--bind",
+            help="Address to listen on; anything but loopback needs --allow-remote.",
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port; a busy port is an error.")] = 8080,
     data_dir: Annotated[
         Path | None,
-        typer.Option(help=f"Database, credentials, log {_DATA_DIR_DEFAULT}"),
+        typer.Option(help=f"SQLite database, credentials, log, media {_DATA_DIR_DEFAULT}"),
     ] = None,
     tasks: Annotated[
         Path | None, typer.Option(help="Tasks to import (default: annotation/tasks.json)")
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 240.0,
     annotators: AnnotatorsOption = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="PostgreSQL instead of SQLite: postgresql://USER@HOST:PORT/NAME, without "
+            "a password (a command line is public; default: $NKCORPUS_STUDIO_DATABASE_URL, "
+            "which may carry one)."
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="The URL people open (a TLS reverse proxy's, https://...)."),
+    ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(help="Allow a --host other machines can reach (plain HTTP)."),
+    ] = False,
 ) -> None:
     """Start Label Studio, sync the project, and serve until Ctrl-C."""
     previous = {signum: signal.signal(signum, _interrupt) for signum in _STOP_SIGNALS}
     try:
-        _up(host, port, data_dir, tasks, timeout, annotators)
+        _up(
+            host,
+            port,
+            data_dir,
+            tasks,
+            timeout,
+            annotators,
+            database_url=database_url,
+            public_url=public_url,
+            allow_remote=allow_remote,
+        )
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -141,30 +173,43 @@ def _up(
     tasks: Path | None,
     timeout: float,
     annotators: int | None,
+    *,
+    database_url: str | None,
+    public_url: str | None,
+    allow_remote: bool,
 ) -> None:
     from nkcorpus.annotation.studio import credentials as cred
     from nkcorpus.annotation.studio import pidfile
     from nkcorpus.annotation.studio import server as srv
+    from nkcorpus.annotation.studio.launch import plan_launch
 
     spinner = _Spinner()
     try:
         binary = srv.studio_binary()
-        folder = (data_dir or cred.default_data_dir()).expanduser().resolve()
+        launch = plan_launch(
+            host,
+            port,
+            data_dir or cred.default_data_dir(),
+            database_url=database_url,
+            public_url=public_url,
+            allow_remote=allow_remote,
+        )
+        folder = launch.data_dir
         pidfile.ensure_not_running(folder)  # before the port: it may be that server's port
         srv.ensure_port_free(host, port)
         account, created = cred.load_or_create_credentials(folder)
         typer.echo(cred.credentials_notice(account, folder, created))
         typer.echo(f"server log: {folder / srv.LOG_FILE}")
-        if host not in _LOOPBACK:
-            typer.echo(
-                f"warning: listening on {host}: others on the network can reach it.", err=True
-            )
-        with srv.running_studio(
-            host, port, folder, account, binary=binary, timeout=timeout, on_tick=spinner.tick
+        for line in launch.notices():
+            typer.echo(line, err=line.startswith("warning:"))
+        with launch.running(
+            account, binary=binary, timeout=timeout, on_tick=spinner.tick
         ) as server:
             spinner.clear()
             project_url = _sync_running(server.url, account.api_key, tasks, annotators)
-            typer.echo("\n".join(_urls(server.url, account.username, project_url)))
+            if project_url and project_url.startswith(server.url):  # the address people open
+                project_url = server.shown_url + project_url[len(server.url) :]
+            typer.echo("\n".join(_urls(server.shown_url, account.username, project_url)))
             typer.echo("Press Ctrl-C to stop it.")
             try:
                 srv.wait_for_exit(server)
@@ -229,3 +274,41 @@ def users_command(url: UrlOption = None, data_dir: DataDirOption = None) -> None
     except NkError as exc:
         fail(exc)
     typer.echo(accounts_to_text(accounts))
+
+
+@app.command("restore")
+def restore_command(
+    url: UrlOption = None,
+    export: Annotated[
+        list[Path] | None,
+        typer.Option(help="An export to restore; repeat it (default: every annotation/exports/*)"),
+    ] = None,
+    data_dir: DataDirOption = None,
+    write_reviewers: Annotated[
+        bool,
+        typer.Option(
+            "--write-reviewers",
+            help="Rewrite annotation/reviewers.yaml with the reviewers' user ids on this "
+            "server (when it replaces the team's server; see README).",
+        ),
+    ] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Import every committed annotation, with its author and review, into the project."""
+    from nkcorpus.annotation.studio.restore import restore
+
+    started = time.monotonic()
+    try:
+        report = restore(
+            export or None,
+            url,
+            data_dir=data_dir,
+            progress=progress,
+            update_reviewers=write_reviewers,
+        )
+    except NkError as exc:
+        fail(exc)
+    typer.echo(f"{report.summary()}\nin {time.monotonic() - started:.1f} s")
+    error = report.error()
+    if error is not None:
+        fail(error)

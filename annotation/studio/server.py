@@ -1,7 +1,8 @@
 """Start, watch and stop a local Label Studio server.
 
-The server runs from its own virtualenv (`make studio-env`), with an embedded
-SQLite database in the data folder, and logs to `<data dir>/label-studio.log`.
+The server runs from its own virtualenv (`make studio-env`), with its SQLite
+database in the data folder or on PostgreSQL (`database.py`: the same start,
+other settings in its environment), and logs to `<data dir>/label-studio.log`.
 It runs under `supervise.py`, which leads its own session and process group:
 stopping means signalling that group, and however the starting process dies
 (SIGKILL included) the supervisor takes the server's whole process tree down
@@ -28,6 +29,8 @@ from typing import IO
 
 from nkcorpus.annotation.studio import pidfile
 from nkcorpus.annotation.studio.credentials import Credentials
+from nkcorpus.annotation.studio.database import Database, database_env, ensure_database_reachable
+from nkcorpus.annotation.studio.exposure import exposure_env
 from nkcorpus.annotation.studio.preflight import (
     ensure_port_free,
     local_url,
@@ -66,6 +69,12 @@ class StudioServer:
     log_file: IO[bytes] = field(repr=False)
     data_dir: Path | None = None
     lock: FolderLock | None = field(default=None, repr=False)
+    public_url: str | None = None  # what people open (a TLS proxy's address); else `url`
+
+    @property
+    def shown_url(self) -> str:
+        """The URL to print for people: the public one, else the local one."""
+        return self.public_url or self.url
 
     def log_tail(self, lines: int = 25) -> str:
         """The last `lines` lines this server wrote to its log."""
@@ -80,13 +89,23 @@ class StudioServer:
 
 
 def start_server(
-    host: str, port: int, data_dir: Path, credentials: Credentials, binary: Path | None = None
+    host: str,
+    port: int,
+    data_dir: Path,
+    credentials: Credentials,
+    binary: Path | None = None,
+    *,
+    database: Database | None = None,
+    public_url: str | None = None,
 ) -> StudioServer:
     """Start Label Studio on `host:port` with its data in `data_dir`; do not wait.
 
-    On the first start of `data_dir` the server creates the admin account and
-    the legacy API token of `credentials`. Raises StudioError A108 if our
-    server already runs on `data_dir`, A101 if the port is taken.
+    `database`: PostgreSQL (None: SQLite in `data_dir`, which keeps the log,
+    pid file, credentials and media either way). `public_url`: the origin people
+    open (`exposure.public_url_to_origin`). On the first start of a database the
+    server creates the admin account and the legacy API token of `credentials`.
+    Raises StudioError A108 if our server already runs on `data_dir`, A101 if
+    the port is taken, A151 if the PostgreSQL server cannot be reached.
 
     Call it from a thread that lives as long as the server, such as the main
     thread: the kernel stops the server when the thread that started it ends.
@@ -97,7 +116,11 @@ def start_server(
     lock = pidfile.claim_data_dir(data_dir)
     try:
         ensure_port_free(host, port)
-        server = _launch(host, port, data_dir, credentials, binary)
+        ensure_database_reachable(database)
+        env = server_env(data_dir, credentials) | database_env(database) | exposure_env(public_url)
+        where = database.describe() if database else "SQLite in the data dir"
+        server = _launch(host, port, data_dir, env, binary, f"database {where}")
+        server.public_url = public_url
     except BaseException:
         lock.release()
         raise
@@ -121,11 +144,11 @@ def start_server(
 
 
 def _launch(
-    host: str, port: int, data_dir: Path, credentials: Credentials, binary: Path
+    host: str, port: int, data_dir: Path, env: dict[str, str], binary: Path, note: str
 ) -> StudioServer:
     log_path = data_dir / LOG_FILE
     log = open(log_path, "ab")  # noqa: SIM115 - closed by stop_server
-    log.write(f"\n--- nkcorpus studio: starting on {host}:{port} ---\n".encode())
+    log.write(f"\n--- nkcorpus studio: starting on {host}:{port}, {note} ---\n".encode())
     log.flush()
     offset = log.tell()
     argv = [
@@ -140,7 +163,7 @@ def _launch(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=server_env(data_dir, credentials),
+            env=env,  # secrets go here, never on the command line
             cwd=data_dir,
             start_new_session=True,  # own process group: we alone decide when it stops
         )
@@ -226,9 +249,14 @@ def running_studio(
     binary: Path | None = None,
     timeout: float = START_TIMEOUT,
     on_tick: Callable[[float], None] | None = None,
+    database: Database | None = None,
+    public_url: str | None = None,
 ) -> Iterator[StudioServer]:
-    """Start Label Studio, wait until it is healthy, yield it, and always stop it."""
-    server = start_server(host, port, data_dir, credentials, binary)
+    """Start Label Studio (see `start_server`), wait until it is healthy, yield it,
+    and always stop it."""
+    server = start_server(
+        host, port, data_dir, credentials, binary, database=database, public_url=public_url
+    )
     try:
         wait_until_healthy(server, timeout, on_tick)
         yield server

@@ -112,6 +112,10 @@ class BodySpec(_Model):
         return self
 
 
+# Provenance fields a reviewer fills from the raw file; `missing` records why one stays null.
+PROVENANCE_FIELDS = ("title", "publisher", "url", "published", "author")
+
+
 class ManifestEntry(_Model):
     doc_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     file: str
@@ -119,9 +123,12 @@ class ManifestEntry(_Model):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     title: str | None
     publisher: str | None
-    url: str | None
+    url: str | None = Field(pattern=r"^https?://\S+$")
     published: dt.date | None
     author: str | None = None
+    # field -> why it is null (the raw file and its source show none); a build
+    # refuses a released document without url or title unless a reason is here
+    missing: dict[str, str] = Field(default_factory=dict)
     language: str = Field(pattern=r"^[a-z]{2}$")
     body: BodySpec
     group: str
@@ -138,6 +145,19 @@ class ManifestEntry(_Model):
                 f"file {self.file!r} must be the doc_id {self.doc_id!r} plus the extension "
                 f"of its format {self.format!r}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _missing_only_for_null_fields(self) -> ManifestEntry:
+        for name, reason in self.missing.items():
+            if name not in PROVENANCE_FIELDS:
+                raise ValueError(
+                    f"missing.{name}: not a provenance field; use one of {list(PROVENANCE_FIELDS)}"
+                )
+            if getattr(self, name) is not None:
+                raise ValueError(f"missing.{name}: {name} has a value; delete the reason")
+            if not reason.strip():
+                raise ValueError(f"missing.{name}: give the reason the value cannot be found")
         return self
 
 
@@ -189,6 +209,8 @@ def manifest_to_yaml(manifest: Manifest) -> str:
     """Deterministic YAML text of a manifest (field order as declared)."""
     data = manifest.model_dump(mode="json")
     for doc in data["documents"]:
+        if not doc["missing"]:
+            del doc["missing"]  # written only where a reason is recorded
         for rng in doc["body"]["drop"]:
             rng["lines"] = list(rng["lines"])
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

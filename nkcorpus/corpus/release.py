@@ -4,8 +4,9 @@ A near-duplicate group (`seeds summary`, `dedup.py`) holds copies of one
 article. Releasing every copy would count the same people, crossings and
 numbers twice and let a copy leak across splits, so a release keeps one
 document per group: the longest cleaned text (the most complete copy), ties
-to the lowest doc_id. The others are withheld and listed, never dropped
-silently; they need no annotation.
+to the lowest doc_id (`dedup.keep_key`, which also names the group, so the
+kept document's id is its group's id). The others are withheld and listed,
+never dropped silently; they need no annotation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nkcorpus.corpus.dedup import keep_key
 from nkcorpus.corpus.documents import CleanDocument
 
 
@@ -36,7 +38,7 @@ def select_released(documents: Sequence[CleanDocument]) -> ReleaseSelection:
     released: list[CleanDocument] = []
     withheld: dict[str, str] = {}
     for members in groups.values():
-        keep = min(members, key=lambda d: (-len(d.text), d.doc_id))
+        keep = min(members, key=lambda d: keep_key(d.doc_id, len(d.text)))
         released.append(keep)
         withheld.update({d.doc_id: keep.doc_id for d in members if d is not keep})
     released.sort(key=lambda d: d.doc_id)

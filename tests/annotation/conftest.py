@@ -26,9 +26,12 @@ import httpx
 import pytest
 
 from nkcorpus.annotation.studio import retry
-from nkcorpus.annotation.studio.credentials import load_or_create_credentials
-from nkcorpus.annotation.studio.server import running_studio, studio_binary
+from nkcorpus.annotation.studio.credentials import Credentials, load_or_create_credentials
+from nkcorpus.annotation.studio.database import ENV_DATABASE_URL
+from nkcorpus.annotation.studio.launch import plan_launch
+from nkcorpus.annotation.studio.server import StudioServer, running_studio, studio_binary
 from nkcorpus.errors import StudioError
+from tests.annotation.postgres_cluster import Cluster, ClusterUnavailable, start_postgres
 
 Task = dict[str, Any]
 
@@ -366,3 +369,57 @@ def sign_up(studio: Studio) -> Iterator[Callable[[str], Annotator]]:
     yield sign_up
     for browser in browsers:
         browser.close()
+
+
+# PostgreSQL (issue 15): a throw-away cluster, and a Label Studio on it that
+# starts as `studio up` starts one (`launch.plan_launch`, the database URL in
+# $NKCORPUS_STUDIO_DATABASE_URL as the README's team recipe has it).
+
+
+class PgStudio(NamedTuple):
+    """The session's Label Studio on PostgreSQL, with what tests of the
+    server itself need (its process, data folder, credentials, cluster)."""
+
+    studio: Studio
+    server: StudioServer
+    data_dir: Path
+    credentials: Credentials
+    cluster: Cluster
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of its own on a free loopback port, with a role and
+    database for Label Studio; removed afterwards. Without PostgreSQL installed
+    (`make postgres-env`) or when it cannot start this skips, or fails when $CI is set."""
+    try:
+        cluster = start_postgres()
+    except ClusterUnavailable as exc:
+        message = f"PostgreSQL test cluster cannot start: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def studio_pg_server(
+    tmp_path_factory: pytest.TempPathFactory, postgres: Cluster
+) -> Iterator[PgStudio]:
+    """A real Label Studio on the `postgres` cluster, started by `studio up`'s code."""
+    binary = label_studio_binary()
+    data_dir = tmp_path_factory.mktemp("label-studio-pg")
+    credentials, _ = load_or_create_credentials(data_dir, env={})
+    launch = plan_launch("127.0.0.1", free_port(), data_dir, env={ENV_DATABASE_URL: postgres.url})
+    with launch.running(credentials, binary=binary, timeout=240) as server:
+        studio = Studio(server.url, credentials.api_key)
+        yield PgStudio(studio, server, launch.data_dir, credentials, postgres)
+
+
+@pytest.fixture(scope="session")
+def studio_pg(studio_pg_server: PgStudio) -> Studio:
+    """Like `studio`, on PostgreSQL: tests can take either."""
+    return studio_pg_server.studio

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -38,18 +37,42 @@ def test_committed_release_refuses_to_rebuild_v1(tmp_path: Path) -> None:
     assert verify_release(copy / "v1.0.0") == []
 
 
-def test_committed_release_v1_is_reproduced_byte_for_byte(tmp_path: Path) -> None:
-    manifest = read_manifest(V1)
+def _rebuild(folder: Path, tmp_path: Path) -> Path:
+    """`folder` built again from the committed exports, on a copy of the releases before it
+    (splits are kept from the previous release, so the rebuild needs them)."""
+    copy = tmp_path / "dataset"
+    copy.mkdir()
+    for earlier in released_versions(dataset_dir()):
+        if earlier.name == folder.name:
+            break
+        shutil.copytree(earlier, copy / earlier.name)
+    return build_release(folder.name, default_exports(), copy, progress=False).folder
+
+
+@pytest.mark.parametrize("version", [p.name for p in released_versions(dataset_dir())])
+def test_committed_release_is_reproduced_byte_for_byte(version: str, tmp_path: Path) -> None:
+    folder = dataset_dir() / version
+    manifest = read_manifest(folder)
     builder = f"{PACKAGE} {package_version(PACKAGE)}"
     if manifest["code_version"] != builder:
-        pytest.skip(f"v1.0.0 was built by {manifest['code_version']}, this is {builder}")
-    rebuilt = build_release("1.0.0", default_exports(), tmp_path, progress=False).folder
+        pytest.skip(f"{version} was built by {manifest['code_version']}, this is {builder}")
+    rebuilt = _rebuild(folder, tmp_path)
     mine = {p.relative_to(rebuilt).as_posix(): p.read_bytes() for p in rebuilt.rglob("*")
             if p.is_file()}  # fmt: skip
-    theirs = {p.relative_to(V1).as_posix(): p.read_bytes() for p in V1.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+              if p.is_file()}  # fmt: skip
     assert sorted(mine) == sorted(theirs)
     different = [name for name in mine if mine[name] != theirs[name]]
-    assert different == [], "the builder no longer reproduces v1.0.0 (bump the package version?)"
+    assert different == [], (
+        f"the builder no longer reproduces {version} (bump the package version?)"
+    )
+
+
+def test_latest_release_is_built_by_this_code_version() -> None:
+    """The newest release must be reproducible by the code in this checkout: a change
+    to what the build writes goes with a package version bump and a new release."""
+    latest = released_versions(dataset_dir())[-1]
+    assert read_manifest(latest)["code_version"] == f"{PACKAGE} {package_version(PACKAGE)}"
 
 
 LOAD = """
@@ -60,19 +83,18 @@ print(json.dumps({c: {s: len(d) for s, d in load_dataset(sys.argv[1], c).items()
 """
 
 
-@pytest.fixture(scope="module")
-def datasets_only_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with `datasets` (the locked version) and its dependencies only."""
-    folder = tmp_path_factory.mktemp("datasets-only")
-    venv.EnvBuilder(with_pip=True).create(folder)
-    python = folder / "bin" / "python"
-    pinned = f"datasets=={package_version('datasets')}"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", pinned],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert install.returncode == 0, install.stderr[-2000:]
-    return python
+def configs_of(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "data").iterdir() if p.is_dir())
+
+
+def run_with_datasets_only(python: Path, tmp_path: Path, *args: str) -> str:
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_DATASETS_OFFLINE": "1"}
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run(
+        [str(python), *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
 
 
 def test_committed_release_loads_in_a_python_with_only_datasets(
@@ -82,21 +104,20 @@ def test_committed_release_loads_in_a_python_with_only_datasets(
         [str(datasets_only_python), "-m", "pip", "freeze"], capture_output=True, text=True
     ).stdout.lower()
     assert "datasets==" in freeze and "nk-defector-corpus" not in freeze and "spacy" not in freeze
-    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_DATASETS_OFFLINE": "1"}
-    env.pop("PYTHONPATH", None)
+    versions = released_versions(dataset_dir())
+    latest = versions[-1]
+    alone = shutil.copytree(latest, tmp_path / "hub-copy")  # the release folder alone
     counts = {}
-    for path in (V1, dataset_dir()):  # a pinned version, and the latest through DIR/README.md
-        result = subprocess.run(
-            [str(datasets_only_python), "-c", LOAD, str(path), ",".join(CONFIGS)],
-            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        counts[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    manifest = read_manifest(V1)
-    splits = sorted(set(manifest["splits"].values()))
-    for loaded in counts.values():
-        assert set(loaded) == set(CONFIGS)
-        assert sorted(loaded["documents"]) == splits
-        assert sum(loaded["documents"].values()) == len(manifest["splits"])
-    assert counts["v1.0.0"] == counts[dataset_dir().name]
+    # every pinned version, the latest through DIR/README.md, and the latest copied alone
+    for path in (*versions, dataset_dir(), alone):
+        configs = configs_of(latest if path in (dataset_dir(), alone) else path)
+        out = run_with_datasets_only(datasets_only_python, tmp_path, "-c", LOAD, str(path),
+                                     ",".join(configs))  # fmt: skip
+        counts[path] = json.loads(out.strip().splitlines()[-1])
+        assert set(counts[path]) == set(configs)
+        manifest = read_manifest(latest if path in (dataset_dir(), alone) else path)
+        assert sorted(counts[path]["documents"]) == sorted(set(manifest["splits"].values()))
+        assert sum(counts[path]["documents"].values()) == len(manifest["splits"])
+    assert set(CONFIGS) <= set(configs_of(V1)) and set(CONFIGS) <= set(configs_of(latest))
+    assert counts[latest] == counts[dataset_dir()] == counts[alone]
     assert sys.executable != str(datasets_only_python)

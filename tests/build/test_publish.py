@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx2  # huggingface_hub's HTTP client: its errors carry its Response
 import pytest
+from huggingface_hub import (
+    CommitInfo,
+    CommitOperationAdd,
+    CommitOperationDelete,
+    GitRefInfo,
+    GitRefs,
+)
+from huggingface_hub.errors import RepositoryNotFoundError
 
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.publish import plan_publish, publish
@@ -38,39 +47,44 @@ def make_release(root: Path, version: str = "1.0.0", files: dict[str, bytes] = F
     return folder
 
 
-@dataclass
-class _Ref:
-    name: str
+HEAD = "a" * 40  # the Hub branch head the fake reports
+NEW = "b" * 40  # the commit the fake's create_commit makes
 
 
-@dataclass
-class _Refs:
-    tags: list[_Ref]
-
-
-@dataclass
-class _Commit:
-    oid: str
+def _ref(name: str, kind: str, commit: str) -> GitRefInfo:
+    return GitRefInfo(name=name, ref=f"refs/{kind}/{name}", target_commit=commit)
 
 
 @dataclass
 class RecordingApi:
-    """Stands in for HfApi (the Hub is unreachable from tests): records every call."""
+    """Stands in for HfApi (the Hub is unreachable from tests): records every call
+    and answers with huggingface_hub's own objects (GitRefs, CommitInfo)."""
 
     existing_tags: list[str] = field(default_factory=list)
+    remote_files: list[str] | None = field(default_factory=lambda: [".gitattributes"])
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
 
     def create_repo(self, *args: Any, **kwargs: Any) -> str:
         self.calls.append(("create_repo", args, kwargs))
         return f"https://huggingface.co/datasets/{args[0]}"
 
-    def list_repo_refs(self, *args: Any, **kwargs: Any) -> _Refs:
+    def list_repo_refs(self, *args: Any, **kwargs: Any) -> GitRefs:
         self.calls.append(("list_repo_refs", args, kwargs))
-        return _Refs([_Ref(t) for t in self.existing_tags])
+        tags = [_ref(t, "tags", HEAD) for t in self.existing_tags]
+        return GitRefs(branches=[_ref("main", "heads", HEAD)], converts=[], tags=tags)
 
-    def upload_folder(self, *args: Any, **kwargs: Any) -> _Commit:
-        self.calls.append(("upload_folder", args, kwargs))
-        return _Commit("abc123")
+    def list_repo_files(self, *args: Any, **kwargs: Any) -> list[str]:
+        self.calls.append(("list_repo_files", args, kwargs))
+        if self.remote_files is None:
+            url = f"https://huggingface.co/api/datasets/{args[0]}/tree/main"
+            answer = httpx2.Response(404, request=httpx2.Request("GET", url))
+            raise RepositoryNotFoundError("404 Client Error: Repository Not Found", response=answer)
+        return list(self.remote_files)
+
+    def create_commit(self, *args: Any, **kwargs: Any) -> CommitInfo:
+        self.calls.append(("create_commit", args, kwargs))
+        url = f"https://huggingface.co/datasets/{args[0]}/commit/{NEW}"
+        return CommitInfo(url, kwargs["commit_message"], "", NEW)
 
     def create_tag(self, *args: Any, **kwargs: Any) -> None:
         self.calls.append(("create_tag", args, kwargs))
@@ -99,6 +113,7 @@ def test_publish_dry_run_lists_every_file_without_token(
     for path, size in expected:
         assert path in text and f"{size:,d} B" in text
     assert f"{sum(s for _, s in expected):,d} B" in text
+    assert plan.deletions is None and "delete: not listed" in text and "--remote" in text
 
 
 def test_publish_missing_token_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,25 +186,81 @@ def test_publish_token_never_in_messages_or_describe(tmp_path: Path) -> None:
         assert SECRET not in str(info.value) and SECRET not in repr(info.value)
 
 
-def test_publish_uploads_folder_and_tags_commit(tmp_path: Path) -> None:
+def test_publish_uploads_folder_as_one_commit_and_tags_it(tmp_path: Path) -> None:
     folder = make_release(tmp_path)
     api = RecordingApi(existing_tags=["v0.9.0"])
     plan = publish(folder, REPO, api=api)  # type: ignore[arg-type]
-    assert plan.tag == "v1.0.0"
+    assert plan.tag == "v1.0.0" and plan.deletions == ()  # only .gitattributes on the Hub
     assert [n for n, _, _ in api.calls] == [
         "create_repo",
         "list_repo_refs",
-        "upload_folder",
+        "list_repo_files",
+        "create_commit",
         "create_tag",
     ]
     [(args, kwargs)] = api.named("create_repo")
     assert args == (REPO,) and kwargs == {"repo_type": "dataset", "exist_ok": True}
-    [(_, kwargs)] = api.named("upload_folder")
-    assert kwargs["folder_path"] == folder and kwargs["repo_id"] == REPO
-    assert kwargs["repo_type"] == "dataset" and kwargs["commit_message"] == "Release v1.0.0"
+    [(args, kwargs)] = api.named("list_repo_files")
+    assert args == (REPO,) and kwargs == {"repo_type": "dataset", "revision": HEAD}
+    [(args, kwargs)] = api.named("create_commit")
+    operations = args[1]
+    assert all(isinstance(op, CommitOperationAdd) for op in operations)
+    # the 4 payload files plus MANIFEST.json, each from its path in the folder
+    assert sorted(op.path_in_repo for op in operations) == sorted([*FILES, "MANIFEST.json"])
+    assert {op.path_or_fileobj for op in operations} == {
+        str(folder / p) for p in [*FILES, "MANIFEST.json"]
+    }
+    assert kwargs == {
+        "commit_message": "Release v1.0.0",
+        "repo_type": "dataset",
+        "parent_commit": HEAD,  # a push after the listing fails the commit
+    }
     [(args, kwargs)] = api.named("create_tag")
     assert args == (REPO,)
-    assert kwargs == {"tag": "v1.0.0", "repo_type": "dataset", "revision": "abc123"}
+    assert kwargs == {"tag": "v1.0.0", "repo_type": "dataset", "revision": NEW}
+
+
+STALE = ["data/default/test-00000-of-00001.parquet", "old-notes.md"]
+
+
+def test_publish_deletes_what_an_earlier_upload_left_in_the_same_commit(tmp_path: Path) -> None:
+    folder = make_release(tmp_path)
+    remote = [".gitattributes", "README.md", "spacy/train.spacy", *STALE]
+    api = RecordingApi(remote_files=remote)
+    plan = publish(folder, REPO, api=api)  # type: ignore[arg-type]
+    # remote 5 files - 2 the release holds (overwritten) - .gitattributes (kept) = 2 deleted
+    assert plan.deletions == tuple(STALE)
+    [(args, _)] = api.named("create_commit")
+    deletes = [op for op in args[1] if isinstance(op, CommitOperationDelete)]
+    assert [(op.path_in_repo, op.is_folder) for op in deletes] == [(p, False) for p in STALE]
+    assert len(args[1]) == len(STALE) + len(FILES) + 1  # one commit: deletes and adds
+    text = plan.describe()
+    assert "delete: 2 file(s) left by an earlier upload" in text
+    assert all(f"  - {p}" in text for p in STALE) and "  - .gitattributes" not in text
+
+
+def test_publish_dry_run_with_remote_lists_deletions_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HF_TOKEN")  # reading a public repo needs no token
+    folder = make_release(tmp_path)
+    api = RecordingApi(remote_files=[".gitattributes", "croissant.json", *STALE])
+    plan = publish(folder, REPO, dry_run=True, list_remote=True, api=api)  # type: ignore[arg-type]
+    assert plan.deletions == tuple(STALE)
+    assert [n for n, _, _ in api.calls] == ["list_repo_files"]  # read-only
+    assert "delete: 2 file(s)" in plan.describe()
+
+
+def test_publish_dry_run_with_remote_on_a_new_repo_deletes_nothing(tmp_path: Path) -> None:
+    api = RecordingApi(remote_files=None)  # the Hub answers 404: no such repo yet
+    plan = publish(make_release(tmp_path), REPO, dry_run=True, list_remote=True, api=api)  # type: ignore[arg-type]
+    assert plan.deletions == () and "delete: 0 file(s)" in plan.describe()
+
+
+def test_publish_dry_run_without_remote_makes_no_call(tmp_path: Path) -> None:
+    api = RecordingApi()
+    publish(make_release(tmp_path), REPO, dry_run=True, api=api)  # type: ignore[arg-type]
+    assert api.calls == []
 
 
 def test_publish_existing_tag_refused(tmp_path: Path) -> None:
@@ -197,14 +268,24 @@ def test_publish_existing_tag_refused(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"already has tag v1\.0\.0") as info:
         publish(make_release(tmp_path), REPO, api=api)  # type: ignore[arg-type]
     assert info.value.code == "B706"
-    assert api.named("upload_folder") == [] and api.named("create_tag") == []
+    assert api.named("create_commit") == [] and api.named("create_tag") == []
 
 
 def test_publish_hub_error_wrapped_without_token(tmp_path: Path) -> None:
     class FailingApi(RecordingApi):
-        def upload_folder(self, *args: Any, **kwargs: Any) -> _Commit:
+        def create_commit(self, *args: Any, **kwargs: Any) -> CommitInfo:
             raise OSError(f"connection reset (Authorization: Bearer {SECRET})")
 
-    with pytest.raises(BuildError, match=f"upload_folder failed for dataset {REPO}") as info:
+    with pytest.raises(BuildError, match=f"create_commit failed for dataset {REPO}") as info:
         publish(make_release(tmp_path), REPO, api=FailingApi())  # type: ignore[arg-type]
+    assert info.value.code == "B707" and SECRET not in str(info.value)
+
+
+def test_publish_dry_run_listing_failure_is_b707_without_token(tmp_path: Path) -> None:
+    class Unreachable(RecordingApi):
+        def list_repo_files(self, *args: Any, **kwargs: Any) -> list[str]:
+            raise OSError(f"no route to host (token {SECRET})")
+
+    with pytest.raises(BuildError, match=f"list_repo_files failed for dataset {REPO}") as info:
+        publish(make_release(tmp_path), REPO, dry_run=True, list_remote=True, api=Unreachable())  # type: ignore[arg-type]
     assert info.value.code == "B707" and SECRET not in str(info.value)

@@ -40,7 +40,10 @@ from nkcorpus.lock import LOCK_NAME, LockError
 from nkcorpus.paths import dataset_dir, default_exports
 from tests.build import annotation, documents, good_result, task, write_export
 
-CONFIGS = ("documents", "tokens", "crossings", "statistics", "annotations")
+CONFIGS = (
+    "documents", "tokens", "crossings", "statistics", "annotations", "events", "bigbio_kb",
+    "predictions",
+)  # fmt: skip
 
 
 def _build(dataset_dir: Path, version: str = "1.0.0", **kwargs) -> Path:

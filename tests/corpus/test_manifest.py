@@ -105,3 +105,48 @@ def test_seed_name_rule(name, problem):
     assert (found and found[0]) == problem
     if problem:
         assert seed_name_problem(suggest_seed_name(name, 7)) is None
+
+
+def _with_003(seeds_copy, old: str, new: str):
+    path = seeds_copy / MANIFEST_NAME
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_manifest_every_seed_has_url_and_title_or_a_recorded_reason(seeds_dir):
+    for entry in load_manifest(seeds_dir).documents:
+        for name in ("url", "title", "publisher", "published"):
+            assert getattr(entry, name) is not None or entry.missing.get(name), (entry.doc_id, name)
+        assert entry.url is not None, entry.doc_id  # every seed's source address is known
+
+
+def test_manifest_missing_reason_for_a_field_with_a_value_is_refused(seeds_copy):
+    _with_003(seeds_copy, "    author: the page names no author\n", "    publisher: stale reason\n")
+    with pytest.raises(SeedError, match=r"D002.*missing\.publisher: publisher has a value"):
+        load_manifest(seeds_copy)
+
+
+def test_manifest_missing_reason_must_name_a_provenance_field(seeds_copy):
+    _with_003(seeds_copy, "    author: the page names no author\n", "    language: why\n")
+    with pytest.raises(SeedError, match=r"D002.*missing\.language: not a provenance field"):
+        load_manifest(seeds_copy)
+
+
+def test_manifest_missing_reason_must_not_be_blank(seeds_copy):
+    _with_003(seeds_copy, "    author: the page names no author\n", "    author: ' '\n")
+    with pytest.raises(SeedError, match=r"D002.*missing\.author: give the reason"):
+        load_manifest(seeds_copy)
+
+
+def test_manifest_url_must_be_an_http_address(seeds_copy):
+    _with_003(seeds_copy, "  url: https://nationalusnews.com/", "  url: nationalusnews.com/")
+    with pytest.raises(SeedError, match=r"D002.*documents\.3\.url"):
+        load_manifest(seeds_copy)
+
+
+def test_manifest_without_reasons_writes_no_missing_key(seeds_dir):
+    text = manifest_to_yaml(load_manifest(seeds_dir))
+    # reasons only for 001 (published), 003 (title, published, author), 004 (published, author)
+    assert text.count("  missing:\n") == 3 and "missing: {}" not in text

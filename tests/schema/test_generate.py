@@ -57,7 +57,10 @@ def test_generate_features_json_round_trips(schema):
     import datasets
 
     features = json.loads(schema_to_files(schema)["features.json"])
-    assert list(features) == ["documents", "tokens", "crossings", "statistics", "annotations"]
+    assert list(features) == [
+        "documents", "tokens", "crossings", "statistics", "annotations",
+        "events", "bigbio_kb", "predictions",
+    ]  # fmt: skip
     documents = datasets.Features.from_dict(features["documents"])
     span = documents["spans"].feature
     assert span["label"].names == schema.label_names

@@ -1,0 +1,107 @@
+"""The DocBins, read back with plain spaCy, join to the Parquet rows of `documents`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from nkcorpus.build.docbin import USER_DATA_KEYS
+from nkcorpus.build.release_files import table_path, write_docbins, write_tables
+from nkcorpus.build.validate import validate_exports
+from nkcorpus.corpus.documents import load_documents
+from nkcorpus.corpus.release import select_released
+from nkcorpus.paths import dataset_dir, default_exports
+from nkcorpus.schema.features import schema_to_features
+from nkcorpus.schema.model import load_schema
+
+# Hand-made folds (the real ones come from nkcorpus.build.folds): 002 is the test document.
+FOLDS = {"000_610f827a1a73c6d9": 1, "003_8619a8974c0e0bd4": 0, "004_cf81856647957af6": 2}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tables and DocBins of the committed gold, with v1.0.0's splits."""
+    folder = tmp_path_factory.mktemp("release")
+    schema = load_schema()
+    report = validate_exports(default_exports(), schema=schema)
+    released = select_released(load_documents()).released
+    splits = json.loads((dataset_dir() / "v1.0.0" / "MANIFEST.json").read_text())["splits"]
+    tables = write_tables(folder, released, report, splits, schema, lambda _: None, folds=FOLDS)
+    write_docbins(folder, tables.docs)
+    return folder
+
+
+def _documents(release: Path, split: str) -> dict[str, dict[str, Any]]:
+    features = schema_to_features(load_schema())["documents"]
+    rows = pq.read_table(release / table_path("documents", split)).to_pylist()
+    out = {}
+    for row in rows:
+        spans = [
+            {key: _name(features["spans"].feature[key], value) for key, value in span.items()}
+            for span in row["spans"]
+        ]
+        relations = [
+            {**r, "type": features["relations"].feature["type"].int2str(r["type"])}
+            for r in row["relations"]
+        ]
+        out[row["doc_id"]] = {**row, "spans": spans, "relations": relations}
+    return out
+
+
+def _name(feature: Any, value: Any) -> Any:
+    if isinstance(feature, datasets.ClassLabel) and value is not None:
+        return feature.int2str(value)
+    if isinstance(feature, datasets.List) and isinstance(feature.feature, datasets.ClassLabel):
+        return [feature.feature.int2str(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """msgpack gives tuples back for lists."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_docbin_spans_and_relations_join_the_documents_rows(release: Path, split: str) -> None:
+    parquet = _documents(release, split)
+    docs = list(DocBin().from_disk(release / "spacy" / f"{split}.spacy")
+                .get_docs(spacy.blank("en").vocab))  # fmt: skip
+    assert sorted(doc.user_data["doc_id"] for doc in docs) == sorted(parquet)
+    for doc in docs:
+        assert set(USER_DATA_KEYS) <= set(doc.user_data)
+        row = parquet[doc.user_data["doc_id"]]
+        assert doc.user_data["split"] == split
+        assert doc.user_data["fold"] == row["fold"] == FOLDS.get(row["doc_id"])
+        assert doc.text == row["text"]
+        spans = {span["id"]: span for span in row["spans"]}
+        for group in (list(doc.ents), list(doc.spans["sc"])):
+            joined = [spans[ent.id_] for ent in group]  # the join key: (doc_id, Span.id_)
+            assert [(s["start"], s["end"], s["label"], s["text"]) for s in joined] == [
+                (ent.start_char, ent.end_char, ent.label_, ent.text) for ent in group
+            ]
+            assert len(group) == len(spans)
+        # attributes and relations: user_data equals the Parquet row, field for field
+        assert _plain(doc.user_data["spans"]) == row["spans"]
+        assert _plain(doc.user_data["relations"]) == row["relations"]
+
+
+def test_docbin_counts_match_the_release(release: Path) -> None:
+    vocab = spacy.blank("en").vocab
+    docs = [d for p in sorted((release / "spacy").glob("*.spacy"))
+            for d in DocBin().from_disk(p).get_docs(vocab)]  # fmt: skip
+    # README: 56 PERSON + 75 CROSSING + 22 MOTIVE + 11 STATISTIC spans, 84 relations
+    assert sum(len(d.ents) for d in docs) == 56 + 75 + 22 + 11
+    assert sum(len(d.user_data["relations"]) for d in docs) == 84
+    roles = [s["roles"] for d in docs for s in d.user_data["spans"] if s["label"] == "PERSON"]
+    assert len(roles) == 56 and all(roles)  # every PERSON carries its roles
