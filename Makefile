@@ -27,25 +27,7 @@ $(STUDIO_VENV)/.installed: requirements/studio.lock
 	$(STUDIO_VENV)/bin/pip install $(PIP_FLAGS) --require-hashes -r requirements/studio.lock
 	touch $@
 
-# The browser tests drive Debian's chromium package: Playwright's own browser
-# download cannot work here. Installed once, as root, when it is missing.
-CHROMIUM := /usr/bin/chromium
-browser-env:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "error: $(CHROMIUM) is missing and apt-get is not available; install Debian's chromium package (the browser tests launch $(CHROMIUM))" >&2; exit 1; \
-	  fi; \
-	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "error: $(CHROMIUM) is missing; install it as root: apt-get install -y chromium (or run make browser-env as root)" >&2; exit 1; \
-	  fi; \
-	  echo "installing chromium with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-	    || { echo "error: apt-get could not install chromium" >&2; exit 1; }; \
-	fi
-
-# The PostgreSQL tests start their own cluster of Debian's postgresql package
-# (initdb, postgres, psql under /usr/lib/postgresql/N/bin); the team recipe's
-# test puts Debian's caddy in front of Label Studio. Installed as root when missing.
+# Debian packages the tests need, installed with apt-get (as root) when missing.
 define apt_install
 	@if ! $(1) >/dev/null 2>&1; then \
 	  if ! command -v apt-get >/dev/null 2>&1; then \
@@ -60,6 +42,15 @@ define apt_install
 	fi
 endef
 
+# The browser tests drive Debian's chromium package: Playwright's own browser
+# download cannot work here. Installed once, as root, when it is missing.
+CHROMIUM := /usr/bin/chromium
+browser-env:
+	$(call apt_install,test -x $(CHROMIUM),chromium,browser-env)
+
+# The PostgreSQL tests start their own cluster of Debian's postgresql package
+# (initdb, postgres, psql under /usr/lib/postgresql/N/bin); the team recipe's
+# test puts Debian's caddy in front of Label Studio.
 postgres-env:
 	$(call apt_install,ls /usr/lib/postgresql/*/bin/initdb,postgresql,postgres-env)
 
