@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -98,6 +98,7 @@ def build_release(
     reanchor: bool = False,
     reviewers: frozenset[int] | None = None,
     seeds_manifest: Manifest | None = None,
+    copies: Mapping[str, bytes] | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
@@ -108,7 +109,8 @@ def build_release(
     every moved or dropped span is echoed and listed in the summary. `reviewers`
     (user ids whose acceptance makes gold) defaults to `annotation/reviewers.yaml`;
     `seeds_manifest` (provenance of the released documents, checked by B310 and
-    copied into `sources.yaml`) to `seeds/manifest.yaml`.
+    copied into `sources.yaml`) to `seeds/manifest.yaml`; `copies` (the datasheet,
+    guidelines and label schema copied into the release) to the repository's files.
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -190,6 +192,7 @@ def build_release(
                 released=released,
                 manifest=seeds_manifest,
                 date_released=date,
+                copies=copies,
             )
             manifest = write_manifest(
                 scratch,

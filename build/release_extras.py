@@ -20,7 +20,7 @@ them in `MANIFEST.json` with their checksums like every other file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -145,10 +145,16 @@ def write_release_extras(
     released: Sequence[CleanDocument],
     manifest: Manifest,
     date_released: str | None = None,
+    copies: Mapping[str, bytes] | None = None,
 ) -> list[str]:
-    """Write the self-contained files into `folder`; return their relative paths."""
+    """Write the self-contained files into `folder`; return their relative paths.
+
+    `copies` (name in `COPIES` -> bytes) replaces the repository's current files, e.g.
+    to rebuild a release from the datasheet and guidelines of the commit that made it.
+    """
     for name, source in COPIES.items():
-        atomic_write_bytes(folder / name, source.read_bytes(), overwrite=False)
+        data = copies[name] if copies is not None else source.read_bytes()
+        atomic_write_bytes(folder / name, data, overwrite=False)
     doc_ids = [d.doc_id for d in released]
     texts = {
         "sources.yaml": manifest_to_sources(manifest, doc_ids, version),

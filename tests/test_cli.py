@@ -19,7 +19,7 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
     assert (
         "[4/6] summary" in result.output
         and (tmp_path / "tasks.json").is_file()
-        and "5 documents" in result.output
+        and "34 documents" in result.output
     )
     assert "[6/6] load" in result.output
     assert "documents: train 2, validation 1, test 1" in result.output
@@ -27,7 +27,7 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
     assert {p: p.stat().st_mtime_ns for p in released} == before
     rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]
     assert [r["doc_id"] for r in rows] == sorted(r["doc_id"] for r in rows)
-    assert len(rows) == 5 and all(r["text"] and r["text_sha256"] for r in rows)
+    assert len(rows) == 34 and all(r["text"] and r["text_sha256"] for r in rows)
 
 
 def test_cli_summary_json(repo_root, monkeypatch):
@@ -35,7 +35,7 @@ def test_cli_summary_json(repo_root, monkeypatch):
     result = runner.invoke(app, ["seeds", "summary", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["totals"]["documents"] == 5
+    assert data["totals"]["documents"] == 34
     assert data["near_duplicate_pairs"][0]["a"] == "001_01116437e2deb97c"
 
 

@@ -8,10 +8,17 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from nkcorpus.atomic import atomic_write_text
 from nkcorpus.errors import SeedError
@@ -114,6 +121,29 @@ class BodySpec(_Model):
 
 # Provenance fields a reviewer fills from the raw file; `missing` records why one stays null.
 PROVENANCE_FIELDS = ("title", "publisher", "url", "published", "author")
+# Written only where they differ from these defaults, so entries without them keep their text.
+OPTIONAL_DEFAULTS = {"excerpt": False, "excerpt_note": None, "retrieved": None}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(value: object) -> object:
+    """A manifest date is YYYY-MM-DD (a quoted string or a YAML date), never a
+    timestamp, a number or another format; the calendar is checked after this.
+
+    >>> iso_date("2026-11-30")
+    '2026-11-30'
+    >>> iso_date("30/11/2026")
+    Traceback (most recent call last):
+    ValueError: '30/11/2026' is not a date written YYYY-MM-DD
+    """
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date | None, BeforeValidator(iso_date)]
 
 
 class ManifestEntry(_Model):
@@ -124,11 +154,17 @@ class ManifestEntry(_Model):
     title: str | None
     publisher: str | None
     url: str | None = Field(pattern=r"^https?://\S+$")
-    published: dt.date | None
+    published: IsoDate
+    # the day the text was taken from its source (an excerpt needs it)
+    retrieved: IsoDate = None
     author: str | None = None
     # field -> why it is null (the raw file and its source show none); a build
     # refuses a released document without url or title unless a reason is here
     missing: dict[str, str] = Field(default_factory=dict)
+    # the file holds only the start of the article (a stored page's first ~2,000
+    # characters): `excerpt_note` says what it is and from where
+    excerpt: bool = False
+    excerpt_note: str | None = None
     language: str = Field(pattern=r"^[a-z]{2}$")
     body: BodySpec
     group: str
@@ -158,6 +194,33 @@ class ManifestEntry(_Model):
                 raise ValueError(f"missing.{name}: {name} has a value; delete the reason")
             if not reason.strip():
                 raise ValueError(f"missing.{name}: give the reason the value cannot be found")
+        return self
+
+    @model_validator(mode="after")
+    def _excerpt_provenance(self) -> ManifestEntry:
+        problems = []
+        if self.excerpt:
+            if self.url is None:
+                problems.append(
+                    "an excerpt must have its url (the address whose stored copy it is); "
+                    "a `missing` reason does not replace it"
+                )
+            if not (self.excerpt_note or "").strip():
+                problems.append(
+                    "an excerpt needs excerpt_note: what the file holds and from where "
+                    "(e.g. 'the first 2,000 characters of the page as stored by ...')"
+                )
+            if self.retrieved is None:
+                problems.append("an excerpt needs retrieved: the day it was taken (YYYY-MM-DD)")
+        elif self.excerpt_note is not None:
+            problems.append("excerpt_note is set but excerpt is not true; set both or neither")
+        if self.retrieved and self.published and self.retrieved < self.published:
+            problems.append(
+                f"retrieved {self.retrieved} is before published {self.published}: "
+                "a text cannot be taken before it appeared; fix one of the dates"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -211,6 +274,9 @@ def manifest_to_yaml(manifest: Manifest) -> str:
     for doc in data["documents"]:
         if not doc["missing"]:
             del doc["missing"]  # written only where a reason is recorded
+        for name, default in OPTIONAL_DEFAULTS.items():
+            if doc[name] == default:
+                del doc[name]
         for rng in doc["body"]["drop"]:
             rng["lines"] = list(rng["lines"])
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

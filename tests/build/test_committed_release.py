@@ -16,10 +16,13 @@ import pytest
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import read_manifest, verify_release
 from nkcorpus.build.release import PACKAGE, build_release, released_versions
+from nkcorpus.corpus.documents import load_documents
+from nkcorpus.corpus.manifest import load_manifest
 from nkcorpus.paths import dataset_dir, default_exports
 
 CONFIGS = ("documents", "tokens", "crossings", "statistics", "annotations")
 V1 = dataset_dir() / "v1.0.0"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_release_v1_exists_and_every_version_verifies() -> None:
@@ -37,16 +40,53 @@ def test_committed_release_refuses_to_rebuild_v1(tmp_path: Path) -> None:
     assert verify_release(copy / "v1.0.0") == []
 
 
+def _git(*args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, check=True).stdout
+
+
+def _release_commit(folder: Path) -> str | None:
+    """The commit that added `folder` (its inputs are that commit's files), if in git."""
+    manifest = (folder / "MANIFEST.json").relative_to(ROOT).as_posix()
+    try:
+        added = _git("log", "--diff-filter=A", "--format=%H", "--", manifest).split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return added[-1].decode() if added else None
+
+
 def _rebuild(folder: Path, tmp_path: Path) -> Path:
-    """`folder` built again from the committed exports, on a copy of the releases before it
-    (splits are kept from the previous release, so the rebuild needs them)."""
+    """`folder` built again by this code from the inputs it was built from: the exports
+    its manifest names, the documents it knew (released, withheld, unreviewed: seeds added later are
+    not its inputs), the seed manifest, datasheet, guidelines and schema of the commit
+    that added it, on a copy of the releases before it (splits are kept from the
+    previous release)."""
+    manifest = read_manifest(folder)
+    known = {*manifest["splits"], *manifest["withheld"], *manifest["unreviewed"]}
+    documents = [d for d in load_documents() if d.doc_id in known]
+    commit = _release_commit(folder)
+    if commit is None:
+        pytest.skip(f"{folder.name} is not committed: its inputs cannot be read from git")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "manifest.yaml").write_bytes(_git("show", f"{commit}:seeds/manifest.yaml"))
+    sources = {"DATASHEET.md": "DATASHEET.md", "GUIDELINES.md": "annotation/GUIDELINES.md",
+               "schema/labels.yaml": "schema/labels.yaml"}  # fmt: skip
+    copies = {name: _git("show", f"{commit}:{path}") for name, path in sources.items()}
+    exports = []  # the exports the release names, as that commit held them
+    for name in sorted(manifest["exports"]):
+        exports.append(tmp_path / "exports" / name)
+        exports[-1].parent.mkdir(exist_ok=True)
+        exports[-1].write_bytes(_git("show", f"{commit}:annotation/exports/{name}"))
     copy = tmp_path / "dataset"
     copy.mkdir()
     for earlier in released_versions(dataset_dir()):
         if earlier.name == folder.name:
             break
         shutil.copytree(earlier, copy / earlier.name)
-    return build_release(folder.name, default_exports(), copy, progress=False).folder
+    return build_release(
+        folder.name, exports, copy, documents=documents, progress=False,
+        seeds_manifest=load_manifest(seeds), copies=copies,
+    ).folder  # fmt: skip
 
 
 @pytest.mark.parametrize("version", [p.name for p in released_versions(dataset_dir())])
@@ -63,9 +103,7 @@ def test_committed_release_is_reproduced_byte_for_byte(version: str, tmp_path: P
               if p.is_file()}  # fmt: skip
     assert sorted(mine) == sorted(theirs)
     different = [name for name in mine if mine[name] != theirs[name]]
-    assert different == [], (
-        f"the builder no longer reproduces {version} (bump the package version?)"
-    )
+    assert different == [], f"the builder no longer reproduces {version}: bump the package version"
 
 
 def test_latest_release_is_built_by_this_code_version() -> None:

@@ -109,13 +109,14 @@ def test_add_refuses_an_identical_copy(seeds_copy):
 
 # Odd entries in seeds/: each is refused with its own code, names the file and the fix,
 # never writes the manifest, and never blocks adding a good file by name.
-# (name, code, printed quoted and escaped, suggested new name)
+# (name, code, printed quoted and escaped, suggested new name); a name without its
+# own number gets the next free one: the highest listed, 033, plus one
 ODD_NAMES = [
     ("005 my file.txt", "D018", True, "005_my-file.txt"),
     ("005_caf\u00e9.txt", "D018", True, "005_cafe.txt"),
     ("005_noext", "D010", False, "005_noext.txt"),
-    ("story.txt", "D018", False, "005_story.txt"),
-    ("5_short.txt", "D018", False, "005_5-short.txt"),
+    ("story.txt", "D018", False, "034_story.txt"),
+    ("5_short.txt", "D018", False, "034_5-short.txt"),
     ("-006_dash.txt", "D018", False, "006_dash.txt"),
     ("007_two\nlines.txt", "D018", True, "007_two-lines.txt"),
     ("008_" + "x" * 200 + ".txt", "D018", False, "008_" + "x" * 76 + ".txt"),
@@ -179,7 +180,8 @@ def test_add_with_odd_files_present_still_adds_a_good_file_by_name(seeds_copy):
     assert (seeds_copy / MANIFEST_NAME).read_bytes() == before
 
     assert add_documents(seeds_copy, [seeds_copy / "009_good.txt"]).added == ["009_good"]
-    assert [e.doc_id for e in load_manifest(seeds_copy).documents][-1] == "009_good"
+    ids = [e.doc_id for e in load_manifest(seeds_copy).documents]
+    assert ids.count("009_good") == 1 and ids == sorted(ids)
     assert add_documents(seeds_copy, [seeds_copy / "009_good.txt"]).unchanged == ["009_good"]
 
 

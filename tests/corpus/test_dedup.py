@@ -76,4 +76,5 @@ def test_dedup_summary_reports_the_group(seeds_dir):
         "001_01116437e2deb97c",
         "002_f4fac74a6db6b90a",
     ]
-    assert summary.totals["documents"] == 5 and summary.totals["near_duplicate_groups"] == 1
+    # 5 seeds + 29 excerpts; no excerpt shares text with another document (events may recur)
+    assert summary.totals["documents"] == 34 and summary.totals["near_duplicate_groups"] == 1
