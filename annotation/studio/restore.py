@@ -5,14 +5,17 @@ The exports (default: every file in `annotation/exports/`) are read and
 merged as `validate` and `build` merge them (`build.copies.read_merged`, the
 newest copy of a task wins); a problem there stops the restore (A170) before
 anything is sent. A missing project is created by `studio sync` first. Then,
-holding the project's sync lock, every annotation of every exported task
-(gold or not, skipped ones too) is created on the matching task of the
-project with its result (regions, attributes, relations, the review choice),
-ground-truth flag, skip flag, lead time, the prediction or annotation it
-started from, and its author mapped to an account of this server
-(`restore_users`). Each restored annotation carries its origin in
+holding the project's sync lock, the predictions of each exported task that
+the matching task of the project lacks are created (`restore_predictions`:
+sync imports the current tasks file, whose model_version may be newer than
+the exports'), then every annotation of every exported task (gold or not,
+skipped ones too) with its result (regions, attributes, relations, the
+review choice), ground-truth flag, skip flag, lead time, the prediction or
+annotation it started from, and its author mapped to an account of this
+server (`restore_users`). Each restored annotation carries its origin in
 `import_id`, which makes a second restore, or one after a failure, import
-nothing twice (`restore_plan`). Annotations that cannot be placed (their
+nothing twice (`restore_plan`); a prediction is there when one with its
+model_version and result is. Annotations that cannot be placed (their
 document is missing or has another text) are listed (A172) after the rest
 is restored.
 
@@ -23,7 +26,7 @@ exported), and the timestamps and ids Label Studio sets itself.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +49,11 @@ from nkcorpus.annotation.studio.restore_plan import (
     annotation_to_request,
     exports_to_matching,
     find_restored,
+)
+from nkcorpus.annotation.studio.restore_predictions import (
+    missing_predictions,
     parent_prediction_of,
+    prediction_to_request,
 )
 from nkcorpus.annotation.studio.restore_report import RestoreReport, read_exports
 from nkcorpus.annotation.studio.restore_users import (
@@ -67,20 +74,50 @@ def _by_id(annotation: Mapping[str, Any]) -> tuple[int, int]:
     return (0, given) if isinstance(given, int) else (1, 0)
 
 
+@dataclass
+class _Counts:
+    """What a restore did so far."""
+
+    restored: int = 0
+    present: int = 0
+    predictions_restored: int = 0
+    predictions_present: int = 0
+
+
+def _restore_predictions(
+    client: LabelStudio, url: str, match: TaskMatch, counts: _Counts
+) -> list[Mapping[str, Any]]:
+    """Create the exported predictions the server's task lacks; the task's
+    predictions afterwards."""
+    task_id = int(match.server["id"])
+    on_server = list(match.server.get("predictions") or [])
+    exported = list(match.exported.get("predictions") or [])
+    missing = missing_predictions(exported, on_server)
+    for prediction in missing:
+        request = prediction_to_request(prediction, task_id)
+        action = f"restoring prediction {prediction.get('id')} of doc {match.doc_id}"
+        with api_call(url, f"{action} (task {task_id})"):
+            made = client.predictions.create(**request)
+        on_server.append({**request, "id": int(made.id)})
+    counts.predictions_restored += len(missing)
+    counts.predictions_present += len(exported) - len(missing)
+    return on_server
+
+
 def _restore_task(
     client: LabelStudio,
     url: str,
     project_id: int,
     match: TaskMatch,
     authors: Mapping[int | None, MappedAccount],
-    bar: tqdm,
-) -> tuple[int, int]:
-    """Restore the annotations of one exported task, oldest first (a duplicate
-    after the annotation it copies); (restored, already there)."""
+    counts: _Counts,
+) -> None:
+    """Restore the predictions of one exported task, then its annotations,
+    oldest first (a duplicate after the annotation it copies)."""
     task_id = int(match.server["id"])
+    predictions = _restore_predictions(client, url, match, counts)
     on_server = list(match.server.get("annotations") or [])
     server_ids: dict[Any, int] = {}  # exported annotation id -> its annotation here
-    restored = present = 0
     for annotation in sorted(match.exported.get("annotations") or [], key=_by_id):
         found = find_restored(annotation, on_server)
         if found is None:
@@ -89,9 +126,7 @@ def _restore_task(
                 author=authors[annotator_id(annotation.get("completed_by"))].new_id,
                 parent_annotation=server_ids.get(annotation.get("parent_annotation")),
                 parent_prediction=parent_prediction_of(
-                    annotation,
-                    match.exported.get("predictions") or [],
-                    match.server.get("predictions") or [],
+                    annotation, match.exported.get("predictions") or [], predictions
                 ),
             )
             action = f"restoring annotation {annotation.get('id')} of doc {match.doc_id}"
@@ -99,12 +134,10 @@ def _restore_task(
                 made = client.annotations.create(task_id, project=project_id, **request)
             found = {"id": int(made.id), "import_id": request["import_id"]}
             on_server.append(found)
-            restored += 1
+            counts.restored += 1
         else:
-            present += 1
+            counts.present += 1
         server_ids[annotation.get("id")] = int(found["id"])
-        bar.update(1)
-    return restored, present
 
 
 def restore_project(
@@ -143,23 +176,22 @@ def restore_project(
         annotations = [a for m in matching.matched for a in m.exported.get("annotations") or []]
         server = server_accounts(client, url)
         accounts = map_accounts(client, url, annotations_to_authors(annotations), reviewers, server)
-        restored = present = 0
-        with tqdm(
-            total=len(annotations), unit="annotation", desc="restoring", disable=not progress
-        ) as bar:
-            for match in sorted(matching.matched, key=lambda m: m.doc_id):
-                made, there = _restore_task(client, url, project_id, match, accounts, bar)
-                restored, present = restored + made, present + there
+        counts = _Counts()
+        ordered = sorted(matching.matched, key=lambda m: m.doc_id)
+        for match in tqdm(ordered, unit="task", desc="restoring", disable=not progress):
+            _restore_task(client, url, project_id, match, accounts, counts)
     here, notes = reviewers_on_server(reviewers, accounts, server)
     return RestoreReport(
         url=url,
         title=title,
         project_id=project_id,
         synced=synced,
-        tasks=len(matching.matched),
+        tasks=sum(1 for m in matching.matched if m.exported.get("annotations")),
         empty=matching.empty,
-        restored=restored,
-        present=present,
+        restored=counts.restored,
+        present=counts.present,
+        predictions_restored=counts.predictions_restored,
+        predictions_present=counts.predictions_present,
         accounts=tuple(accounts.values()),
         listed=reviewers,
         reviewers=here,

@@ -1,12 +1,15 @@
 """What `studio restore` sends: the committed annotations matched to the
-server's tasks, the ones already there, and the request that restores each.
+server's tasks, the ones already there, and the request that restores each
+(their predictions: `restore_predictions`).
 
 Pure functions over export dicts (no server): `restore` fetches and posts.
 
 - **Tasks** are matched as `studio sync` matches them: `data.doc_id` plus
   `data.text_sha256`. An exported task with annotations whose document is
   withheld (not imported by sync on purpose) is noted; one whose document is
-  missing, or in the project with another text, is a problem.
+  missing, or in the project with another text, is a problem. An exported
+  task with predictions but no annotation is matched too (its predictions
+  are restored); when it cannot be placed, that is a note.
 - **Marker:** a restored annotation keeps its origin in Label Studio's own
   `import_id` field ("original annotation id at the import step"): the
   exported annotation's `import_id` when it has one (it was restored before),
@@ -86,8 +89,8 @@ class TaskMatch:
 class Matching:
     """How the exported tasks relate to the server's."""
 
-    matched: tuple[TaskMatch, ...] = ()
-    empty: int = 0  # exported tasks without annotations: nothing to restore
+    matched: tuple[TaskMatch, ...] = ()  # with annotations or predictions
+    empty: int = 0  # exported tasks without annotations: no annotation to restore
     notes: tuple[str, ...] = field(default=())
     problems: tuple[str, ...] = field(default=())
 
@@ -100,13 +103,37 @@ def _key(task: Mapping[str, Any]) -> tuple[str, str] | None:
     return (doc_id, sha) if isinstance(doc_id, str) and isinstance(sha, str) else None
 
 
+def _unplaced(
+    key: tuple[str, str] | None, withheld: Mapping[str, str], texts: Mapping[str, list[str]]
+) -> tuple[bool, str]:
+    """Why an exported task has no task on the server: (a problem?, the reason)."""
+    doc_id = key[0] if key else None
+    if doc_id in withheld:
+        return False, (
+            f"the release withholds this near-duplicate of {withheld[doc_id]}, so `studio "
+            "sync` keeps it out of the project"
+        )
+    if key is not None and doc_id in texts:
+        return True, (
+            f"the project holds this document with another text (text_sha256 "
+            f"{', '.join(texts[doc_id])}, the export {key[1][:12]}); restore the seed the "
+            "export was made from, or reanchor the annotations"
+        )
+    return True, (
+        "the document is not in the project; add it to annotation/tasks.json "
+        "(`nkcorpus tasks`), `nkcorpus studio sync`, then restore"
+    )
+
+
 def exports_to_matching(
     exported: Sequence[tuple[str, Mapping[str, Any]]],
     server: Sequence[Mapping[str, Any]],
     withheld: Mapping[str, str],
 ) -> Matching:
     """Match `exported` ((source file, task) pairs, merged) to the `server`'s
-    tasks (from its export) by doc_id + text_sha256.
+    tasks (from its export) by doc_id + text_sha256. A task with annotations
+    that cannot be placed is a problem (a note when withheld); one with
+    predictions only is a note.
 
     >>> task = {"id": 1, "data": {"doc_id": "a", "text_sha256": "s"}, "annotations": [{"id": 1}]}
     >>> there = [{"id": 7, "data": {"doc_id": "a", "text_sha256": "s"}}]
@@ -125,63 +152,23 @@ def exports_to_matching(
     matched, notes, problems, empty = [], [], [], 0
     for source, task in exported:
         annotations = task.get("annotations") or []
-        if not annotations:
-            empty += 1
+        predictions = task.get("predictions") or []
+        empty += not annotations
+        if not annotations and not predictions:
             continue
         key = _key(task)
-        doc_id = key[0] if key else None
-        where = (
-            f"doc {doc_id} (task {task.get('id')} of {source}): {len(annotations)} annotation(s)"
-        )
         if key in by_key:
             matched.append(TaskMatch(task, by_key[key]))
-        elif doc_id in withheld:
-            notes.append(
-                f"{where} not restored: the release withholds this near-duplicate of "
-                f"{withheld[doc_id]}, so `studio sync` keeps it out of the project"
-            )
-        elif doc_id in texts:
-            problems.append(
-                f"{where} not restored: the project holds this document with another text "
-                f"(text_sha256 {', '.join(texts[doc_id])}, the export {key[1][:12]}); "
-                "restore the seed the export was made from, or reanchor the annotations"
-            )
-        else:
-            problems.append(
-                f"{where} not restored: the document is not in the project; add it to "
-                "annotation/tasks.json (`nkcorpus tasks`), `nkcorpus studio sync`, then restore"
-            )
+            continue
+        what = (
+            f"{len(annotations)} annotation(s)"
+            if annotations
+            else f"{len(predictions)} prediction(s) (no annotation)"
+        )
+        where = f"doc {key[0] if key else None} (task {task.get('id')} of {source}): {what}"
+        problem, why = _unplaced(key, withheld, texts)
+        (problems if problem and annotations else notes).append(f"{where} not restored: {why}")
     return Matching(tuple(matched), empty, tuple(notes), tuple(problems))
-
-
-def parent_prediction_of(
-    annotation: Mapping[str, Any],
-    exported_predictions: Sequence[Mapping[str, Any]],
-    server_predictions: Sequence[Mapping[str, Any]],
-) -> int | None:
-    """The server's prediction that `annotation` started from: the one with the
-    model_version and result of its exported `parent_prediction`, or None.
-
-    >>> p = {"id": 3, "model_version": "v1", "result": []}
-    >>> parent_prediction_of({"parent_prediction": 3}, [p], [dict(p, id=40)])
-    40
-    >>> parent_prediction_of({"parent_prediction": None}, [p], [dict(p, id=40)]) is None
-    True
-    """
-    parent = annotation.get("parent_prediction")
-    if parent is None:
-        return None
-    embedded = annotation.get("prediction")
-    candidates = [p for p in exported_predictions if p.get("id") == parent]
-    if not candidates and isinstance(embedded, Mapping) and embedded.get("id") == parent:
-        candidates = [embedded]
-    for source in candidates:
-        for prediction in server_predictions:
-            if prediction.get("model_version") == source.get("model_version") and prediction.get(
-                "result"
-            ) == source.get("result"):
-                return int(prediction["id"])
-    return None
 
 
 def annotation_to_request(

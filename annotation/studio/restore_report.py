@@ -25,12 +25,14 @@ class RestoreReport:
     project_id: int
     synced: SyncReport | None  # the sync that created the project, if it was missing
     tasks: int  # exported tasks with annotations, matched to the project's
-    empty: int  # exported tasks without annotations (nothing to restore)
+    empty: int  # exported tasks without annotations (their predictions are restored)
     restored: int
     present: int  # already on the server (see restore_plan)
     accounts: tuple[MappedAccount, ...]
     listed: ReviewerList  # annotation/reviewers.yaml as read
     reviewers: ReviewerList  # the same reviewers by this server's user ids
+    predictions_restored: int = 0  # exported predictions the server's tasks lacked
+    predictions_present: int = 0  # exported predictions already there (restore_predictions)
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     reviewers_written: Path | None = None
@@ -39,9 +41,10 @@ class RestoreReport:
         """Lines for the user."""
         lines = [self.synced.summary()] if self.synced else []
         lines.append(
-            f"restored {self.restored} annotation(s) into project {self.title!r} "
-            f"(id {self.project_id}) at {self.url}; already there {self.present}; "
-            f"{self.tasks} exported task(s) with annotations, {self.empty} without"
+            f"restored {self.restored} annotation(s) and {self.predictions_restored} "
+            f"prediction(s) into project {self.title!r} (id {self.project_id}) at {self.url}; "
+            f"already there {self.present} annotation(s), {self.predictions_present} "
+            f"prediction(s); {self.tasks} exported task(s) with annotations, {self.empty} without"
         )
         lines += [f"  {account.describe()}" for account in self.accounts]
         lines += [f"note: {note}" for note in self.notes]

@@ -25,7 +25,11 @@ from nkcorpus.annotation.studio.restore_plan import (
     exports_to_matching,
     find_restored,
     origin_id,
+)
+from nkcorpus.annotation.studio.restore_predictions import (
+    missing_predictions,
     parent_prediction_of,
+    prediction_to_request,
 )
 from nkcorpus.annotation.studio.restore_report import read_exports
 from nkcorpus.annotation.studio.restore_users import (
@@ -49,6 +53,7 @@ TEXT = "Kim Ryu crossed the DMZ in 2019 because of hunger."
 ACCEPT = {"id": "rv1", "type": "choices", "from_name": "review", "to_name": "text",
           "value": {"choices": ["accept"]}}  # fmt: skip
 VERSION = "restore-test-v1"
+OLD_VERSION = "restore-test-v0"  # in the export only: the tasks file moved on to VERSION
 
 
 def choice(region: dict[str, Any], name: str, value: str) -> dict[str, Any]:
@@ -80,20 +85,30 @@ def exported_task(ident: int, doc_id: str, annotations: list[Task], **extra: Any
             "updated_at": "2026-01-01T00:00:00Z", **extra}  # fmt: skip
 
 
+def exported_prediction(ident: int, version: str, result: list[Any], score: float) -> Task:
+    """A prediction as an export holds it."""
+    return {"id": ident, "model_version": version, "result": result, "score": score,
+            "cluster": None, "mislabeling": 0.0, "model": None, "model_run": None,
+            "neighbors": None, "task": 0, "project": 1}  # fmt: skip
+
+
 def synthetic_export(folder: Path) -> Path:
     """Two annotators (old ids 901, 902), a reviewer (903) who accepted a
     duplicate of 901's annotation, a skip, an annotation restored before
-    (import_id 7), and work on a withheld document."""
-    prediction = {"id": 51, "model_version": VERSION, "result": PREDICTED, "score": 1.0}
+    (import_id 7), work on a withheld document, and predictions of an older
+    model_version than the tasks file's (on r1, and on r4 with no annotation)."""
+    current = exported_prediction(51, VERSION, PREDICTED, 1.0)  # sync imports it too
+    old = exported_prediction(52, OLD_VERSION, [KIM, CROSSED], 0.5)
     tasks = [
         exported_task(101, "r1", [
             annotation(11, 901, FULL, lead_time=12.5, parent_prediction=51),
-            annotation(12, 902, [KIM], lead_time=3.0),
+            annotation(12, 902, [KIM], lead_time=3.0, parent_prediction=52),
             annotation(13, 903, [*FULL, ACCEPT], ground_truth=True, parent_annotation=11),
             annotation(14, 902, [], was_cancelled=True),
-        ], predictions=[prediction]),
+        ], predictions=[current, old]),
         exported_task(102, "r2", [annotation(15, 901, [KIM], id=40, import_id=7)]),
         exported_task(103, "r3", [annotation(16, 901, [KIM])]),
+        exported_task(104, "r4", [], predictions=[exported_prediction(53, OLD_VERSION, [], 0.25)]),
     ]  # fmt: skip
     path = folder / "export-20260101T000000Z-000000000000.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
@@ -101,9 +116,9 @@ def synthetic_export(folder: Path) -> Path:
 
 
 def synthetic_tasks() -> list[Task]:
-    """What sync imports for the synthetic export (r1 with its prediction)."""
+    """What sync imports for the synthetic export (r1 with its current prediction)."""
     first = make_task("r1", TEXT, [{"model_version": VERSION, "result": PREDICTED, "score": 1.0}])
-    return [first, make_task("r2", TEXT), make_task("r3", TEXT)]
+    return [first, make_task("r2", TEXT), make_task("r3", TEXT), make_task("r4", TEXT)]
 
 
 # ---- the rules, without a server ----------------------------------------------------
@@ -134,19 +149,24 @@ def test_restore_find_restored_by_marker_or_on_the_server_it_came_from() -> None
 def test_restore_matching_notes_withheld_and_lists_missing_and_changed_documents() -> None:
     sha = make_task("r1", TEXT)["data"]["text_sha256"]
     server = [{"id": 70, "data": {"doc_id": "r1", "text_sha256": sha}},
-              {"id": 71, "data": {"doc_id": "r2", "text_sha256": "other"}}]  # fmt: skip
+              {"id": 71, "data": {"doc_id": "r2", "text_sha256": "other"}},
+              {"id": 72, "data": {"doc_id": "r7", "text_sha256": sha}}]  # fmt: skip
     exported = [
         ("e.json", exported_task(1, "r1", [annotation(1, 1, [])])),
         ("e.json", exported_task(2, "r2", [annotation(2, 1, [])])),  # text changed
         ("e.json", exported_task(3, "r3", [annotation(3, 1, [])])),  # withheld
         ("e.json", exported_task(4, "r4", [annotation(4, 1, [])])),  # not in the project
         ("e.json", exported_task(5, "r5", [])),  # nothing to restore
+        ("e.json", exported_task(6, "r7", [], predictions=[{"id": 1}])),  # predictions only
+        ("e.json", exported_task(7, "r6", [], predictions=[{"id": 2}])),  # ... not in the project
     ]
     matching = exports_to_matching(exported, server, {"r3": "r1"})
-    assert [(m.doc_id, m.server["id"]) for m in matching.matched] == [("r1", 70)]
-    assert matching.empty == 1
-    assert len(matching.notes) == 1 and "doc r3 (task 3 of e.json)" in matching.notes[0]
-    assert "near-duplicate of r1" in matching.notes[0]
+    assert [(m.doc_id, m.server["id"]) for m in matching.matched] == [("r1", 70), ("r7", 72)]
+    assert matching.empty == 3  # tasks 5, 6, 7
+    withheld, lost = matching.notes  # predictions only: a note, not a problem
+    assert "doc r3 (task 3 of e.json)" in withheld and "near-duplicate of r1" in withheld
+    assert lost.startswith("doc r6 (task 7 of e.json): 1 prediction(s) (no annotation) not")
+    assert "not in the project" in lost
     changed, missing = matching.problems
     assert "doc r2" in changed and "another text" in changed and "other" in changed
     assert "doc r4" in missing and "not in the project" in missing
@@ -175,6 +195,28 @@ def test_restore_parent_prediction_is_the_server_prediction_with_same_version_an
     embedded = {"parent_prediction": 51, "prediction": exported[0]}
     assert parent_prediction_of(embedded, [], server) == 92
     assert parent_prediction_of({"parent_prediction": 52}, exported, server) is None
+
+
+def test_restore_predictions_missing_are_those_without_same_version_and_result() -> None:
+    old = exported_prediction(51, OLD_VERSION, PREDICTED, 1.0)
+    new = exported_prediction(52, VERSION, PREDICTED, 1.0)
+    other = exported_prediction(53, OLD_VERSION, [], 1.0)
+    # the server holds what sync imported (VERSION) and a restored copy of `old`, other ids
+    server = [dict(new, id=90, score=None), dict(old, id=91, mislabeling=0.5)]
+    assert missing_predictions([old, new, other], server) == [other]  # score etc. do not count
+    assert missing_predictions([old, old], server) == [old]  # twice exported: one more
+    assert missing_predictions([], server) == []
+    assert missing_predictions([old], [dict(old, result=[KIM, KIM])]) == [old]
+
+
+def test_restore_prediction_request_carries_version_score_result_and_no_ids() -> None:
+    exported = dict(exported_prediction(51, OLD_VERSION, PREDICTED, 0.75), cluster=3, model=8,
+                    model_run=9, neighbors=[1, 2])  # fmt: skip
+    assert prediction_to_request(exported, 40) == {
+        "task": 40, "result": PREDICTED, "model_version": OLD_VERSION, "score": 0.75,
+        "mislabeling": 0.0}  # fmt: skip
+    bare = prediction_to_request({"result": [], "score": None, "model_version": None}, 41)
+    assert bare == {"task": 41, "result": []}
 
 
 def test_restore_account_is_export_email_then_reviewer_email_then_placeholder() -> None:
@@ -214,7 +256,7 @@ def test_restore_read_exports_refuses_what_the_build_refuses(tmp_path: Path) -> 
     with pytest.raises(NkError, match=r"A170(.|\n)*B106(.|\n)*task id 1 is given twice"):
         read_exports([broken])
     good = synthetic_export(tmp_path)
-    assert [task["id"] for _, task in read_exports([good])] == [101, 102, 103]
+    assert [task["id"] for _, task in read_exports([good])] == [101, 102, 103, 104]
 
 
 def test_restore_command_reports_an_unreachable_server_with_a_code(tmp_path: Path) -> None:
@@ -256,12 +298,25 @@ TASK_VOLATILE = {"id", "inner_id", "project", "created_at", "updated_at", "updat
 ROW_VOLATILE = {"id", "task", "project", "created_at", "updated_at", "updated_by", "unique_id",
                 "created_ago"}  # fmt: skip
 MAPPED = {"import_id", "completed_by", "parent_prediction", "parent_annotation", "prediction"}
+# What Label Studio sets on a prediction created without these fields (sync's import, restore)
+FRESH = {"cluster": None, "mislabeling": 0.0, "model": None, "model_run": None, "neighbors": None,
+         "score": None}  # fmt: skip
+
+
+def imported_predictions(task: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A tasks-file task's predictions as a pull shows them once sync imported
+    them, without the volatile fields."""
+    return [{**FRESH, **p} for p in task.get("predictions") or []]
 
 
 def _prediction(prediction: Mapping[str, Any] | None) -> Any:
     if not isinstance(prediction, Mapping):
         return prediction
     return {k: v for k, v in prediction.items() if k not in ROW_VOLATILE}
+
+
+def _order(prediction: Any) -> str:
+    return json.dumps(prediction, sort_keys=True)
 
 
 def comparable(tasks: list[Task], authors: Mapping[int, int] | None = None) -> dict[str, Any]:
@@ -272,9 +327,7 @@ def comparable(tasks: list[Task], authors: Mapping[int, int] | None = None) -> d
         predictions = {p["id"]: p for p in task.get("predictions") or []}
         origins = {a["id"]: origin_id(a) for a in task.get("annotations") or []}
         kept = {k: v for k, v in task.items() if k not in TASK_VOLATILE}
-        kept["predictions"] = sorted(
-            (_prediction(p) for p in predictions.values()), key=lambda p: json.dumps(p)
-        )
+        kept["predictions"] = sorted((_prediction(p) for p in predictions.values()), key=_order)
         rows = []
         for made in task.get("annotations") or []:
             row = {k: v for k, v in made.items() if k not in ROW_VOLATILE | MAPPED}
@@ -306,6 +359,12 @@ def test_restore_round_trip_of_the_committed_exports(server: Studio, tmp_path: P
     [account] = report.accounts  # v1.0.0's gold is all by user 1 of the first server
     assert (account.old_id, account.email) == (1, "annotator-1@nkcorpus.invalid")
 
+    # predictions: 000, 002, 003, 004 hold one each in the exports, of model_version
+    # nkcorpus-prelabel-0.1.0-..., and sync imported the tasks file's (0.2.0-...): 4 made, 0 there
+    assert (report.predictions_restored, report.predictions_present) == (4, 0)
+    # 001's prediction is noted, not restored: its document is withheld
+    assert len(report.notes) == 1 and "doc 001_01116437e2deb97c" in report.notes[0]
+
     first = pull_project(client, server.url, tmp_path / "first", title=title, reviewers=frozenset())
     pulled = json.loads(first.path.read_text(encoding="utf-8"))
     problems: list[Any] = []
@@ -314,19 +373,57 @@ def test_restore_round_trip_of_the_committed_exports(server: Studio, tmp_path: P
     expected = comparable(committed, {1: account.new_id})
     withheld = expected.pop("001_01116437e2deb97c")  # sync never imports it
     assert withheld["annotations"] == []  # so nothing of it is lost
+    # What may differ from the exports, and only that (each asserted, then set as pulled):
+    # - a task's predictions also hold those sync imported from the current tasks file that no
+    #   exported prediction equals (same model_version and result); `total_predictions` too;
+    # - an annotation's `prediction`, Label Studio's snapshot of the task's prediction of the
+    #   project's model_version when the annotation was made (its API cannot set it), is the
+    #   tasks file's prediction of the model_version sync shows;
+    # - a task's `data` is the tasks file's: same doc_id, text and text_sha256, and metadata
+    #   (url, publisher) as the seeds give them now.
+    tasks_file = {t["data"]["doc_id"]: t for t in read_tasks(default_tasks_path())}
+    shown = report.synced.model_version
+    extra = 0
+    for doc_id, task in expected.items():
+        now = imported_predictions(tasks_file[doc_id])
+        exported = [(p["model_version"], p["result"]) for p in task["predictions"]]
+        new = [p for p in now if (p["model_version"], p["result"]) not in exported]
+        task["predictions"] = sorted(task["predictions"] + new, key=_order)
+        task["total_predictions"] += len(new)
+        extra += len(new)
+        [snapshot] = [p for p in now if p["model_version"] == shown]
+        for row in task["annotations"]:
+            row["prediction"] = snapshot
+        data = tasks_file[doc_id]["data"]
+        for key in ("doc_id", "text", "text_sha256"):
+            assert task["data"][key] == data[key], (doc_id, key)
+        task["data"] = data
+    assert extra == 4  # one 0.2.0 prediction on each of the 4 restored tasks
     actual = comparable(pulled)
-    assert actual == expected
+    # tasks of documents added since the exports were pulled (29 when the corpus had 34 seeds:
+    # 33 imported, 001 withheld, minus the 4 of the exports): as the tasks file gives them
+    added = {doc_id: actual.pop(doc_id) for doc_id in set(actual) - set(expected)}
+    assert set(added) == set(tasks_file) - set(expected) - {"001_01116437e2deb97c"}
+    for doc_id, task in added.items():
+        assert (task["data"], task["annotations"]) == (tasks_file[doc_id]["data"], [])
+        assert task["predictions"] == sorted(imported_predictions(tasks_file[doc_id]), key=_order)
+    assert actual == expected  # annotations, their parents (restored predictions) included
     assert sum(len(t["annotations"]) for t in actual.values()) == 4
     assert all(a["ground_truth"] for t in actual.values() for a in t["annotations"])
+    assert all(
+        a["parent_prediction"] is not None for t in actual.values() for a in t["annotations"]
+    )
 
     again = restore_project(client, server.url, exports, title=title, reviewers=ReviewerList())
     assert (again.restored, again.present, again.synced) == (0, 4, None)
+    assert (again.predictions_restored, again.predictions_present) == (0, 4)
     second = pull_project(
         client, server.url, tmp_path / "second", title=title, reviewers=frozenset()
     )
     repulled = json.loads(second.path.read_text(encoding="utf-8"))
-    ids = sorted(a["id"] for t in pulled for a in t["annotations"])
-    assert sorted(a["id"] for t in repulled for a in t["annotations"]) == ids  # nothing new
+    for key in ("annotations", "predictions"):  # nothing new
+        ids = sorted(a["id"] for t in pulled for a in t[key])
+        assert sorted(a["id"] for t in repulled for a in t[key]) == ids
 
 
 def _sign_up(url: str, api_key: str, email: str, password: str) -> None:
@@ -367,8 +464,10 @@ def test_restore_brings_back_authors_and_review_decisions(server: Studio, tmp_pa
     export = synthetic_export(tmp_path)
     report = restore_project(client, server.url, [export], title=title, tasks=synthetic_tasks(),
                              reviewers=listed, withheld={"r3": "r1"})  # fmt: skip
-    # r1: 4 annotations, r2: 1; r3 is withheld (noted, not restored)
-    assert (report.restored, report.present, report.tasks) == (5, 0, 2)
+    # r1: 4 annotations, r2: 1; r3 is withheld (noted, not restored); r4: a prediction only
+    assert (report.restored, report.present, report.tasks, report.empty) == (5, 0, 2, 1)
+    # predictions: r1's 52 and r4's 53 (OLD_VERSION) made; r1's 51 (VERSION) imported by sync
+    assert (report.predictions_restored, report.predictions_present) == (2, 1)
     assert len(report.notes) == 1 and "doc r3" in report.notes[0] and report.error() is None
     accounts = {a.old_id: a for a in report.accounts}
     assert accounts[903].new_id == int(reviewer.id) and accounts[903].how == "reviewer email"
@@ -395,8 +494,16 @@ def test_restore_brings_back_authors_and_review_decisions(server: Studio, tmp_pa
     assert [k for k in r1 if r1[k]["was_cancelled"]] == [14]
     assert (r1[11]["lead_time"], r1[12]["lead_time"]) == (12.5, 3.0)
     assert r1[13]["parent_annotation"] == r1[11]["id"]
-    [prediction] = tasks["r1"]["predictions"]
-    assert r1[11]["parent_prediction"] == prediction["id"] and r1[12]["parent_prediction"] is None
+    versions = {p["model_version"]: p for p in tasks["r1"]["predictions"]}
+    assert sorted(versions) == [OLD_VERSION, VERSION] and len(tasks["r1"]["predictions"]) == 2
+    assert (
+        versions[OLD_VERSION]["result"] == [KIM, CROSSED] and versions[OLD_VERSION]["score"] == 0.5
+    )
+    assert r1[11]["parent_prediction"] == versions[VERSION]["id"]
+    assert r1[12]["parent_prediction"] == versions[OLD_VERSION]["id"]  # restored, then its parent
+    [r4] = tasks["r4"]["predictions"]
+    assert (r4["model_version"], r4["result"], r4["score"], tasks["r4"]["annotations"]) == (
+        OLD_VERSION, [], 0.25, [])  # fmt: skip
     # the gold rule: the reviewer's acceptance is the gold with this server's ids ...
     assert split_annotations(tasks["r1"], reviewers=report.reviewers.ids).gold["import_id"] == 13
     # ... and would stop the build with the first server's ids
@@ -408,6 +515,7 @@ def test_restore_brings_back_authors_and_review_decisions(server: Studio, tmp_pa
     again = restore_project(client, server.url, [export], title=title, reviewers=listed,
                             withheld={"r3": "r1"})  # fmt: skip
     assert (again.restored, again.present) == (0, 5)
+    assert (again.predictions_restored, again.predictions_present) == (0, 3)
 
 
 @pytest.mark.studio
@@ -433,6 +541,8 @@ def test_restore_after_a_lost_answer_completes_without_duplicates(
                               reviewers=ReviewerList(), withheld=withheld)  # fmt: skip
     # 5 in all: 11 had arrived, 12, 13, 14 (r1) and the one of r2 are restored now
     assert (resumed.restored, resumed.present) == (4, 1)
+    # r1's OLD_VERSION prediction was made before 11: there; r4's comes after r1: made now
+    assert (resumed.predictions_restored, resumed.predictions_present) == (1, 2)
     pulled = json.loads(
         pull_project(
             client, server.url, tmp_path / "p", title=title, reviewers=frozenset()
@@ -442,3 +552,5 @@ def test_restore_after_a_lost_answer_completes_without_duplicates(
     markers = sorted(a["import_id"] for t in pulled for a in t["annotations"])
     assert markers == [7, 11, 12, 13, 14]  # each once
     assert made[13]["parent_annotation"] == made[11]["id"]  # found again by its marker
+    versions = sorted(p["model_version"] for t in pulled for p in t["predictions"])
+    assert versions == [OLD_VERSION, OLD_VERSION, VERSION]  # r1's two and r4's, each once
