@@ -1,9 +1,13 @@
-"""Every number written in a text, in digits or in words.
+"""Every number written in a text, in digits or in words, decades included.
 
 The gold check uses this to make sure no number is missed silently: each
 mention must lie inside a STATISTIC span or be listed, with its reason, in
 `annotation/number_exclusions.yaml`. The word lists are the pre-annotator's
 (`nkcorpus.annotation.prelabel.numbers`), so both agree on what a number is.
+Decades ("1990s", "’90s", "mid-2000s", "the nineties", "in his 20s") are
+mentions too, of kind `decade`: a decade is a time, not a quantity, so it is
+never inside a STATISTIC and its exclusion reason is `decade` (or `age` for a
+decade of life). Other plural numbers ("100s of defectors") are plain mentions.
 """
 
 from __future__ import annotations
@@ -22,8 +26,19 @@ from nkcorpus.schema.records import STATISTIC_LABEL
 
 _WORDS = sorted({*NUMBER_WORDS, *SCALE_WORDS}, key=len, reverse=True)
 _WORD = "(?:" + "|".join(_WORDS) + ")"
+# "twenty" -> "twenties", ..., "ninety" -> "nineties": the decade words.
+_DECADE_WORDS = sorted(w[:-1] + "ies" for w, v in NUMBER_WORDS.items() if v >= 20 and v % 10 == 0)
+_APOSTROPHE = "['\u2019]"
+_DECADE = re.compile(
+    rf"(?<![\w.,])(?:\d\d)?\d0{_APOSTROPHE}?s(?!\w)"  # 1990s, 1990's, 20s
+    rf"|(?<!\w){_APOSTROPHE}\d0s(?!\w)"  # '90s, ’90s
+    rf"|\b(?:{'|'.join(_DECADE_WORDS)})\b",  # the nineties
+    re.IGNORECASE,
+)
+# Decades first: at one position the first alternative that matches wins.
 _MENTION = re.compile(
-    r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])"  # 11, 1,600, 2.5 (a trailing full stop stays out)
+    rf"{_DECADE.pattern}"
+    r"|(?<![\w.,])\d+(?:[.,]\d+)*s?(?!\w)"  # 11, 1,600, 2.5, 100s (a trailing full stop stays out)
     rf"|\b{_WORD}(?:-{_WORD})*\b",  # eleven, twenty-five, thousands
     re.IGNORECASE,
 )
@@ -34,6 +49,7 @@ class NumberMention:
     start: int
     end: int
     text: str
+    decade: bool = False  # "1990s", "’90s", "nineties": a time, never a STATISTIC
 
 
 def text_to_number_mentions(text: str) -> list[NumberMention]:
@@ -42,13 +58,30 @@ def text_to_number_mentions(text: str) -> list[NumberMention]:
     >>> mentions = text_to_number_mentions("At least 11 of twenty-five, in 2019; one in five.")
     >>> [m.text for m in mentions]
     ['11', 'twenty-five', '2019', 'one', 'five']
+    >>> [(m.text, m.decade) for m in text_to_number_mentions("the late 1990s, 100s of them")]
+    [('1990s', True), ('100s', False)]
     """
-    return [NumberMention(m.start(), m.end(), m.group()) for m in _MENTION.finditer(text)]
+    return [
+        NumberMention(m.start(), m.end(), m.group(), bool(_DECADE.fullmatch(m.group())))
+        for m in _MENTION.finditer(text)
+    ]
+
+
+def text_to_decades(text: str) -> list[NumberMention]:
+    """The decades among the number mentions of `text`.
+
+    >>> text = "Since the late 1990s, the ’80s and the nineties"
+    >>> [(m.start, m.text) for m in text_to_decades(text)]
+    [(15, '1990s'), (26, '’80s'), (39, 'nineties')]
+    """
+    return [m for m in text_to_number_mentions(text) if m.decade]
 
 
 EXCLUSION_REASONS = frozenset(
-    {"year", "date", "age", "duration", "measurement", "money", "not_a_quantity", "name_or_title"}
-)
+    {"year", "decade", "date", "age", "duration", "measurement", "money", "not_a_quantity",
+     "name_or_title"}
+)  # fmt: skip
+DECADE_REASONS = frozenset({"decade", "age"})  # "the late 1990s"; "in his 20s"
 EXCLUSIONS_FILE = "number_exclusions.yaml"
 
 
@@ -82,7 +115,8 @@ def number_coverage_problems(
 
     A number mention must lie inside a STATISTIC span or be excluded; an
     exclusion must match the text, give a known reason, and not be a number
-    that is inside a STATISTIC.
+    that is inside a STATISTIC. A decade is never inside a STATISTIC, and is
+    excluded as `decade` (or `age`: "in his 20s"); only a decade is `decade`.
 
     >>> spans = [{"label": "STATISTIC", "start": 0, "end": 11}]
     >>> number_coverage_problems("at least 11 in 2019", spans, [])
@@ -98,6 +132,11 @@ def number_coverage_problems(
         where = f"number {mention.text!r} at {mention.start} ({context!r})"
         if inside and excluded:
             problems.append(f"{where} is inside a STATISTIC and also excluded; drop the exclusion")
+        elif inside and mention.decade:
+            problems.append(
+                f"{where} is a decade inside a STATISTIC; a decade is a time, not a quantity: "
+                "shrink the STATISTIC and exclude the decade with reason `decade`"
+            )
         elif not inside and not excluded:
             problems.append(f"{where} is neither in a STATISTIC span nor excluded")
         elif excluded and excluded.reason not in EXCLUSION_REASONS:
@@ -105,6 +144,13 @@ def number_coverage_problems(
                 f"{where}: exclusion reason {excluded.reason!r} is not one of "
                 f"{sorted(EXCLUSION_REASONS)}"
             )
+        elif excluded and mention.decade and excluded.reason not in DECADE_REASONS:
+            problems.append(
+                f"{where} is a decade, excluded as {excluded.reason!r}; use `decade` "
+                "(or `age` for a decade of life)"
+            )
+        elif excluded and not mention.decade and excluded.reason == "decade":
+            problems.append(f"{where} is no decade, excluded as 'decade'; give its reason")
     for exclusion in by_place.values():
         problems.append(
             f"exclusion {exclusion.text!r} at {exclusion.start} matches no number of the text "

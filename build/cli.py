@@ -39,7 +39,7 @@ def validate_cli(
     except NkError as exc:
         fail(exc)
     if as_json:
-        payload = report.model_dump(mode="json", include={"files", "tasks", "problems"})
+        payload = report.model_dump(mode="json", include={"files", "tasks", "problems", "warnings"})
         payload.update(
             valid=report.valid,
             gold=sorted(report.gold),
@@ -50,11 +50,13 @@ def validate_cli(
     else:
         for problem in report.problems:
             typer.echo(str(problem))
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}")
         unreviewed = ", ".join(f"{u.doc_id} (task {u.task_id})" for u in report.unreviewed)
         typer.echo(
             f"{report.tasks} task(s): {len(report.gold)} gold, {len(report.unreviewed)} "
             f"unreviewed{': ' + unreviewed if unreviewed else ''}; {len(report.annotations)} "
-            f"annotation(s); {len(report.problems)} problem(s)"
+            f"annotation(s); {len(report.problems)} problem(s), {len(report.warnings)} warning(s)"
         )
     if not report.valid:
         raise typer.Exit(1)

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from nkcorpus.atomic import atomic_write_text
-from nkcorpus.build.card import (
+from nkcorpus.build.card import CardFacts
+from nkcorpus.build.card_metadata import (
     CREATOR,
     HUB_METADATA,
     LICENSE_NOTE,
     PRETTY_NAME,
-    CardFacts,
     citation_bibtex,
 )
 from nkcorpus.build.croissant import ReleaseFile, release_to_croissant

@@ -13,6 +13,10 @@ API key included, changes the annotation. The gold of a task is:
    how v1.0.0 was reviewed) and not cancelled; else none: the task is
    unreviewed, left out of the release, counted and listed.
 
+Which of the two steps chose the gold is recorded (`TaskAnnotations.rule`,
+then `GoldDocument.rule`): the card says it per document, exactly, also for a
+reviewer's own annotation that is starred but not accepted (step 2).
+
 Refused, naming the task and the annotations: B120 two starred annotations;
 B121 an acceptance by an account that is not a reviewer; B122 two accepted
 annotations, or an acceptance and a star on different annotations; B123 an
@@ -25,18 +29,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nkcorpus.build.errors import BuildError
 from nkcorpus.schema.review import accepts
 
+GoldRule = Literal["accepted", "starred"]  # the step of the review rule that chose a gold
+ACCEPTED: GoldRule = "accepted"
+STARRED: GoldRule = "starred"
+
 
 @dataclass(frozen=True)
 class TaskAnnotations:
-    """A task's gold annotation (None when unreviewed) and its other annotations."""
+    """A task's gold annotation (None when unreviewed), its other annotations, and
+    which step of the review rule chose the gold (None exactly when there is none)."""
 
     gold: dict[str, Any] | None
     others: list[dict[str, Any]] = field(default_factory=list)
+    rule: GoldRule | None = None
+
+    def __post_init__(self) -> None:
+        if (self.gold is None) != (self.rule is None):
+            raise ValueError(f"a gold needs its rule and only a gold has one: rule {self.rule!r}")
 
     @property
     def reviewed(self) -> bool:
@@ -82,12 +96,13 @@ def split_annotations(
     ...     {"id": 11, "ground_truth": False, "was_cancelled": False, "result": []},
     ...     {"id": 12, "ground_truth": True, "was_cancelled": True, "result": []}]}
     >>> split = split_annotations(task)
-    >>> split.gold["id"], [a["id"] for a in split.others]
-    (10, [11])
+    >>> split.gold["id"], [a["id"] for a in split.others], split.rule
+    (10, [11], 'starred')
     >>> task["annotations"][0]["ground_truth"] = False
     >>> task["annotations"][1].update(result=accept, completed_by=7)
-    >>> split_annotations(task, reviewers=frozenset({7})).gold["id"]
-    11
+    >>> split = split_annotations(task, reviewers=frozenset({7}))
+    >>> split.gold["id"], split.rule
+    (11, 'accepted')
     """
     given = task.get("annotations") or []
     if not isinstance(given, list) or not all(isinstance(a, Mapping) for a in given):
@@ -126,8 +141,9 @@ def split_annotations(
             f"{where}: {len(accepted)} annotations are accepted ({ids}); clear the review "
             "choice of all but one in Label Studio and pull again",
         )
+    rule: GoldRule | None = None
     if accepted:
-        gold = accepted[0]
+        gold, rule = accepted[0], ACCEPTED
         others_starred = [a for a in starred if a.get("id") != gold.get("id")]
         if others_starred:
             raise BuildError(
@@ -145,5 +161,6 @@ def split_annotations(
         )
     else:
         gold = starred[0] if starred else None
+        rule = STARRED if starred else None
     others = [a for a in kept if gold is None or a.get("id") != gold.get("id")]
-    return TaskAnnotations(gold, others)
+    return TaskAnnotations(gold, others, rule)

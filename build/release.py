@@ -38,7 +38,7 @@ from nkcorpus.build.bookkeeping import (
     version_folder,
     write_bookkeeping,
 )
-from nkcorpus.build.card import HOMEPAGE, CardFacts, gold_rules, release_card
+from nkcorpus.build.card import HOMEPAGE, CardFacts, gold_to_rules, release_card
 from nkcorpus.build.croissant_files import release_date, write_croissant
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
@@ -180,7 +180,7 @@ def build_release(
                 agreement=agreement,
                 date_published=date,
                 homepage=HOMEPAGE,
-                gold_by=gold_rules(report.annotations, report.reviewers),
+                gold_by=gold_to_rules(report.gold),
                 baseline=evaluation.baseline,
                 split_moves=[move_to_text(m) for m in assignment.moves],
             )

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from nkcorpus.build.gold import GoldRule
 from nkcorpus.errors import ValidationFailed
 
 
@@ -33,13 +34,16 @@ class Problem(BaseModel):
 
 
 class GoldDocument(BaseModel):
-    """The valid gold spans and relations of one reviewed task."""
+    """The valid gold spans and relations of one reviewed task, and which step of the
+    review rule chose them (`nkcorpus.build.gold`; None: not recorded). Not released:
+    the card says it (`nkcorpus.build.card_sections.gold_to_rules`)."""
 
     doc_id: str
     task_id: int
     file: str
     spans: list[dict[str, Any]]
     relations: list[dict[str, Any]]
+    rule: GoldRule | None = None
 
 
 class Unreviewed(BaseModel):
@@ -61,6 +65,8 @@ class ValidationReport(BaseModel):
     annotations: list[dict[str, Any]]
     reanchored: list[str] = []  # with --reanchor: every moved or dropped span of a stale task
     reviewers: list[int] = []  # the reviewers' user ids the gold was chosen with
+    # problems that fail nothing (`nkcorpus.build.guideline_checks`): listed, not raised
+    warnings: list[Problem] = []
 
     @property
     def valid(self) -> bool:

@@ -22,7 +22,8 @@ from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
 from nkcorpus.build.copies import read_merged
 from nkcorpus.build.exports import ExportTask
-from nkcorpus.build.gold import annotator_id, split_annotations
+from nkcorpus.build.gold import ACCEPTED, annotator_id, split_annotations
+from nkcorpus.build.guideline_checks import guideline_problems
 from nkcorpus.build.layout import layout_problems
 from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
@@ -110,7 +111,13 @@ def validate_exports(
     corpus = {d.doc_id: d for d in documents}
     checker = Checker(schema, problems)
     seen: dict[str, ExportTask] = {}
-    report: dict[str, Any] = {"gold": {}, "unreviewed": [], "annotations": [], "reanchored": []}
+    report: dict[str, Any] = {
+        "gold": {},
+        "unreviewed": [],
+        "annotations": [],
+        "reanchored": [],
+        "warnings": [],
+    }
     for item in tasks:
         where = _check_task(item, corpus, problems, reanchor)
         doc_id = where["doc_id"]
@@ -188,13 +195,19 @@ def _check_annotations(
         relations = checker.relations(raw_relations, labels, **at)
         is_gold = annotation is split.gold
         if is_gold:
-            layout_problems(spans, text if new_text is None else new_text, at, checker.problems)
+            current = text if new_text is None else new_text
+            layout_problems(spans, current, at, checker.problems)
+            guideline_problems(
+                spans, relations, current, at, checker.problems, report["warnings"],
+                accepted=split.rule == ACCEPTED,
+            )  # fmt: skip
             report["gold"][where["doc_id"]] = GoldDocument(
                 doc_id=where["doc_id"],
                 task_id=item.task_id,
                 file=str(item.source),
                 spans=spans,
                 relations=relations,
+                rule=split.rule,
             )
         row = {
             "doc_id": where["doc_id"],

@@ -1,4 +1,5 @@
-"""Start, watch and stop a local Label Studio server.
+"""Start and stop a local Label Studio server (`health.py` waits until it answers and
+watches it while it serves).
 
 The server runs from its own virtualenv (`make studio-env`), with its SQLite
 database in the data folder or on PostgreSQL (`database.py`: the same start,
@@ -18,9 +19,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +29,12 @@ from nkcorpus.annotation.studio import pidfile
 from nkcorpus.annotation.studio.credentials import Credentials
 from nkcorpus.annotation.studio.database import Database, database_env, ensure_database_reachable
 from nkcorpus.annotation.studio.exposure import exposure_env
+from nkcorpus.annotation.studio.health import (
+    START_TIMEOUT,
+    is_healthy,
+    wait_for_exit,
+    wait_until_healthy,
+)
 from nkcorpus.annotation.studio.preflight import (
     ensure_port_free,
     local_url,
@@ -42,6 +46,7 @@ from nkcorpus.lock import FolderLock
 
 __all__ = [
     "LOG_FILE",
+    "START_TIMEOUT",
     "StudioServer",
     "ensure_port_free",
     "is_healthy",
@@ -54,7 +59,6 @@ __all__ = [
 ]
 
 LOG_FILE = "label-studio.log"
-START_TIMEOUT = 240.0
 SUPERVISOR = Path(__file__).with_name("supervise.py")
 
 
@@ -173,45 +177,6 @@ def _launch(
     return StudioServer(process, local_url(host, port), log_path, offset, log, data_dir)
 
 
-def is_healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether `url/health` answers 200."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
-    try:
-        with opener.open(f"{url}/health", timeout=timeout) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def wait_until_healthy(
-    server: StudioServer,
-    timeout: float = START_TIMEOUT,
-    on_tick: Callable[[float], None] | None = None,
-) -> None:
-    """Block until the server answers `/health`; `on_tick(elapsed_seconds)` is
-    called about twice a second. Raises StudioError if it dies or times out."""
-    started = time.monotonic()
-    while True:
-        elapsed = time.monotonic() - started
-        if server.process.poll() is not None:
-            raise StudioError(
-                "A103",
-                f"Label Studio exited with status {server.process.returncode} while starting. "
-                f"Last lines of {server.log_path}:\n{server.log_tail()}",
-            )
-        if is_healthy(server.url):
-            return
-        if elapsed > timeout:
-            raise StudioError(
-                "A104",
-                f"Label Studio did not answer {server.url}/health within {timeout:.0f} s. "
-                f"Last lines of {server.log_path}:\n{server.log_tail()}",
-            )
-        if on_tick is not None:
-            on_tick(elapsed)
-        time.sleep(0.5)
-
-
 def _signal_group(server: StudioServer, signum: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(server.process.pid, signum)
@@ -262,15 +227,3 @@ def running_studio(
         yield server
     finally:
         stop_server(server)
-
-
-def wait_for_exit(server: StudioServer, poll: float = 1.0) -> None:
-    """Block while the server runs (Ctrl-C/SIGTERM end it through KeyboardInterrupt);
-    raise StudioError A107 if it stops by itself."""
-    while server.process.poll() is None:
-        time.sleep(poll)
-    raise StudioError(
-        "A107",
-        f"Label Studio stopped by itself with status {server.process.returncode}. "
-        f"Last lines of {server.log_path}:\n{server.log_tail()}",
-    )

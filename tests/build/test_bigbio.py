@@ -72,7 +72,7 @@ def rows() -> list[dict[str, Any]]:
     """The bigbio_kb rows of the released committed gold (4 documents)."""
     schema = load_schema()
     report = validate_exports(default_exports())
-    released = select_released(load_documents()).released
+    released = [d for d in select_released(load_documents()).released if d.doc_id in report.gold]
     return [
         gold_to_bigbio_kb(d.doc_id, d.text, report.gold[d.doc_id].spans,
                           report.gold[d.doc_id].relations, schema)

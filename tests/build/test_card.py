@@ -17,9 +17,10 @@ import pytest
 import yaml
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from nkcorpus.build.card import CardFacts, folder_card, gold_rules, release_card
+from nkcorpus.build.card import CardFacts, folder_card, gold_to_rules, release_card
 from nkcorpus.build.changelog import release_facts
 from nkcorpus.build.release import build_release
+from nkcorpus.build.report import GoldDocument
 from nkcorpus.schema.model import load_schema
 from tests.build import annotation, documents, good_result, task, write_export
 
@@ -203,15 +204,49 @@ def test_card_says_which_review_rule_chose_the_gold(built: Path) -> None:
     schema = load_schema()
     card = release_card(facts, schema)
     assert "This release does not record which step chose each document's gold." in card
-    rows = [
-        {"doc_id": "000_x", "is_gold": True, "annotator_id": 7},
-        {"doc_id": "002_y", "is_gold": True, "annotator_id": 1},
-        {"doc_id": "002_y", "is_gold": False, "annotator_id": 7},
-    ]
-    by = gold_rules(rows, [7])  # 7 is a reviewer: 000's gold was accepted, 002's starred
+    gold = {
+        doc_id: GoldDocument(doc_id=doc_id, task_id=1, file="x.json", spans=[], relations=[],
+                             rule=rule)
+        for doc_id, rule in [("002_y", "starred"), ("000_x", "accepted"), ("003_z", None)]
+    }  # fmt: skip
+    by = gold_to_rules(gold)  # 003_z's rule is not recorded: left out
     card = release_card(dataclasses.replace(facts, gold_by=by), schema)
     assert "In this release, gold accepted by a reviewer: 1 (000_x); starred: 1 (002_y)." in card
     assert "where no reviewer accepted one, the one annotation starred" in card
+
+
+def _reviewers_own_star_export(folder: Path) -> Path:
+    """Two tasks whose gold is by reviewer 7: 000's starred without an acceptance (the
+    inference from the author said "accepted"), 002's accepted by them."""
+    doc0, doc2 = documents()[0], documents()[2]
+    accept = [{"id": "rv", "type": "choices", "from_name": "review", "to_name": "text",
+               "value": {"choices": ["accept"]}}]  # fmt: skip
+    starred = annotation(11, good_result(doc0.text), gold=True, completed_by=7)
+    accepted = annotation(21, accept, completed_by=7)  # no span: the decision is what counts
+    return write_export(
+        folder / "export.json", [task(1, doc0, [starred]), task(2, doc2, [accepted])]
+    )
+
+
+def test_card_gold_rule_is_the_step_the_review_rule_took(built: Path, tmp_path: Path) -> None:
+    from nkcorpus.build.validate import validate_exports
+
+    export = _reviewers_own_star_export(tmp_path)
+    report = validate_exports([export], documents=documents(), reviewers=frozenset({7}))
+    assert report.valid, [str(p) for p in report.problems]
+    doc0, doc2 = documents()[0].doc_id, documents()[2].doc_id
+    assert {d: g.rule for d, g in report.gold.items()} == {doc0: "starred", doc2: "accepted"}
+    facts = dataclasses.replace(release_facts(built), gold_by=gold_to_rules(report.gold))
+    card = release_card(facts, load_schema())
+    assert f"gold accepted by a reviewer: 1 ({doc2}); starred: 1 ({doc0})." in card
+
+
+def test_card_of_a_build_names_a_reviewers_own_starred_gold_starred(tmp_path: Path) -> None:
+    export = _reviewers_own_star_export(tmp_path)
+    summary = build_release("1.0.0", [export], tmp_path / "dataset", documents=documents(),
+                            reviewers=frozenset({7}), progress=False)  # fmt: skip
+    doc0, doc2 = documents()[0].doc_id, documents()[2].doc_id
+    assert f"gold accepted by a reviewer: 1 ({doc2}); starred: 1 ({doc0})." in _card(summary.folder)
 
 
 def test_card_evaluation_protocol_shows_the_baseline_and_snippet(built: Path) -> None:
@@ -246,7 +281,7 @@ def test_card_facts_new_fields_are_optional(built: Path) -> None:
 def test_card_yaml_declares_only_the_splits_a_config_has_rows_in(built: Path) -> None:
     """`datasets` refuses a split without rows, so e.g. a validation document without any
     STATISTIC leaves `statistics` with train and test only."""
-    from nkcorpus.build.card import card_yaml
+    from nkcorpus.build.card_metadata import card_yaml
 
     facts = release_facts(built)
     stats = dataclasses.replace(facts.stats, rows={}, arrow_bytes={})

@@ -12,7 +12,7 @@ import mlcroissant
 import pytest
 from datasets import ClassLabel, List, Value
 
-from nkcorpus.build.card import HOMEPAGE
+from nkcorpus.build.card_metadata import HOMEPAGE
 from nkcorpus.build.croissant import (
     CROISSANT_1_1,
     RAI_1_0,
@@ -323,7 +323,7 @@ def test_croissant_class_labels_are_named_by_enumeration_record_sets(
 
 
 def test_croissant_enumeration_ids_differ_where_names_differ() -> None:
-    from nkcorpus.build.croissant import enumeration_ids
+    from nkcorpus.build.croissant_record_sets import enumeration_ids
 
     features = {
         "a": datasets.Features({"label": ClassLabel(names=["x"])}),

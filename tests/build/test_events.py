@@ -101,7 +101,9 @@ def test_events_roles_and_directions_come_from_the_schema(schema) -> None:
 
 def test_events_of_the_committed_gold_match_its_crossings_and_relations(schema) -> None:
     report = validate_exports(default_exports())
-    released = [d.doc_id for d in select_released(load_documents()).released]  # 001 withheld
+    released = [
+        d.doc_id for d in select_released(load_documents()).released if d.doc_id in report.gold
+    ]
     rows = [
         row
         for doc_id in released

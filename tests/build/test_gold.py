@@ -112,3 +112,25 @@ def test_gold_validate_takes_the_accepted_annotation_and_the_mark_is_no_region(t
     }
     refused = validate_exports([path], documents=documents(), reviewers=frozenset())
     assert [p.code for p in refused.problems] == ["B121"]
+
+
+def test_gold_records_which_step_of_the_review_rule_chose_it() -> None:
+    accepted = _split([annotation(1, [], completed_by=ANNOTATOR), _accepted(2, REVIEWER)])
+    starred = _split([annotation(1, [], completed_by=ANNOTATOR), annotation(2, [], gold=True)])
+    none = _split([annotation(1, [], completed_by=ANNOTATOR)])
+    assert (accepted.rule, starred.rule, none.rule) == ("accepted", "starred", None)
+    # a reviewer's own annotation, starred but not accepted, was chosen by the star
+    own = _split([annotation(1, [], gold=True, completed_by=REVIEWER)])
+    assert (own.gold["id"], own.rule) == (1, "starred")
+    # the star mirrored onto the accepted annotation: the acceptance decided
+    both = _split([_accepted(2, REVIEWER, gold=True)])
+    assert (both.gold["id"], both.rule) == (2, "accepted")
+
+
+def test_gold_task_annotations_refuse_a_rule_without_a_gold() -> None:
+    from nkcorpus.build.gold import TaskAnnotations
+
+    with pytest.raises(ValueError, match="a gold needs its rule and only a gold has one"):
+        TaskAnnotations(None, [], "starred")
+    with pytest.raises(ValueError, match="a gold needs its rule"):
+        TaskAnnotations({"id": 1}, [])
