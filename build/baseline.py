@@ -137,7 +137,7 @@ def baseline_scores(
         )
     return BaselineFacts(
         model_versions=sorted({p.model_version for d, p in predictions.items() if d in gold}),
-        scheme=fold_scheme(len(members)),
+        scheme=fold_scheme(sum(len(docs) for docs in members.values())),  # 1 doc a group
         test_documents=test,
         test=score(test) if test else [],
         folds=fold_scores,

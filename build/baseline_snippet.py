@@ -86,24 +86,61 @@ show(f"mean over {len(folds)} folds", mean)
 '''
 
 
-def evaluation_protocol(facts: BaselineFacts, moved: Sequence[str] = ()) -> str:
-    """The card's "Evaluation protocol" paragraphs for a release whose baseline
-    is `facts`; `moved` are the lines of the documents whose split changed
-    (`nkcorpus.build.splits.move_to_text`)."""
-    test = len(facts.test_documents)
-    moves = (
-        f" Moved in this release: {'; '.join(moved)}; a model trained on the previous "
-        "release's train split has seen it."
-        if moved
-        else ""
-    )
-    return f"""\
+def _splits_paragraph(moved: Sequence[str], held_out: bool) -> str:
+    if not held_out:  # the rule of every release without a held-out document (v1.1.0)
+        moves = (
+            f" Moved in this release: {'; '.join(moved)}; a model trained on the previous "
+            "release's train split has seen it."
+            if moved
+            else ""
+        )
+        return f"""\
 **Splits.** A document's split comes from a stable hash of its near-duplicate
 group, and a released document keeps its split in every later version, with
 one exception: when a release would have no validation document, one train
 group is promoted to validation (the changelog names it). Test documents never
 move, and no document that was ever in train enters test.{moves} Near-duplicate
-copies always share a split and a fold.
+copies always share a split and a fold."""
+    moves = f" Moved in this release: {'; '.join(moved)}." if moved else ""
+    if any(" train -> " in line for line in moved):
+        moves += (
+            " A model trained on the previous release's train split has seen a document"
+            " moved from train."
+        )
+    return f"""\
+**Splits.** A document's split comes from a stable hash of its near-duplicate
+group, and a released document keeps its split in every later version, with
+two exceptions. When a release would have no validation document, one train
+group is promoted to validation. And the test split holds only held-out
+documents, added after the pre-annotation rules were frozen
+(`annotation/prelabel/frozen.json`): a document the rules were written from
+leaves test for validation, where no model trained on an earlier release has
+seen it. The changelog names every move. No document that was ever in train
+enters test, and a new test group is always a held-out one.{moves}
+Near-duplicate copies always share a split and a fold."""
+
+
+def evaluation_protocol(
+    facts: BaselineFacts, moved: Sequence[str] = (), held_out: bool = False
+) -> str:
+    """The card's "Evaluation protocol" paragraphs for a release whose baseline
+    is `facts`; `moved` are the lines of the documents whose split changed
+    (`nkcorpus.build.splits.move_to_text`); `held_out` when the release has
+    documents the frozen pre-annotation rules never saw (`nkcorpus.build.heldout`):
+    then the test split holds only those (`nkcorpus.build.splits`)."""
+    test = len(facts.test_documents)
+    anchoring = (
+        "The gold\nof the seed documents was made by correcting these very pre-annotations, and\n"
+        "one of the two annotators of each held-out document started from them, so the\n"
+        "baseline's figures overstate what the rules would reach against independently\n"
+        "made gold (Dataset Creation gives the pre-annotation figures of both); the test\n"
+        "split holds held-out documents only."
+        if held_out
+        else "The gold\nwas made by correcting these very pre-annotations, so the "
+        "baseline's figures\noverstate what the rules would reach against independently made gold."
+    )
+    return f"""\
+{_splits_paragraph(moved, held_out)}
 
 **Cross-validation.** The `fold` column of `documents` numbers the train and
 validation documents for document-level cross-validation, here
@@ -126,7 +163,5 @@ spans for every released document. The snippet below, which needs only
 `datasets`, prints its exact-match figures on the test split, each fold and
 the mean, the same figures as the table; to evaluate a model, fill
 `predicted` (doc_id -> set of (label, start, end)) with its spans instead,
-each fold's documents predicted by a model trained without that fold. The gold
-was made by correcting these very pre-annotations, so the baseline's figures
-overstate what the rules would reach against independently made gold.
+each fold's documents predicted by a model trained without that fold. {anchoring}
 """

@@ -32,7 +32,8 @@ from nkcorpus.build.card_sections import (
     gold_rule_note,
     gold_to_rules,
     load_snippet,
-    prelabel_table,
+    prelabel_section,
+    splits_note,
     stats_table,
 )
 from nkcorpus.build.data_fields import relations_to_markdown
@@ -145,9 +146,7 @@ are stored as integers, whose names are listed with the type.
 
 ### Data Splits
 
-Splits are assigned by a stable hash of each document's near-duplicate group,
-and a document keeps its split in later versions (the one exception, a
-promotion to validation, is under Evaluation Protocol). {empty_note}
+{splits_note(facts)} {empty_note}
 
 {stats_table(facts, schema)}
 
@@ -174,11 +173,7 @@ out. {gold_rule_note(facts.gold_by)}
 - Near-duplicate copies withheld from this release: {withheld}.
 - Tasks without a reviewed annotation, left out: {unreviewed}.
 
-Pre-annotation F1 against the gold ({facts.prelabel.get("export", "no export")}; the gold
-was started from these pre-annotations, so the scores overstate what the rules
-would reach against independently made gold):
-
-{prelabel_table(facts.prelabel)}
+{prelabel_section(facts.prelabel)}
 
 ## Personal and Sensitive Information
 

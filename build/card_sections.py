@@ -78,20 +78,87 @@ def stats_table(facts: CardFacts, schema: LabelSchema) -> str:
     return "\n".join(lines)
 
 
+HELDOUT_KEY = "heldout"  # `CardFacts.prelabel` key of `nkcorpus.build.heldout.HeldoutFacts`
+HELDOUT_SOURCE = "the frozen rules' predictions in the exports, on the seed and held-out documents"
+
+
+def prelabel_with_heldout(prelabel: Mapping[str, Any], heldout: Any) -> dict[str, Any]:
+    """`CardFacts.prelabel` of a release: the newest export's scores (`prelabel`) when
+    `heldout` (`nkcorpus.build.heldout.heldout_prelabel`) is None, as every release
+    without a held-out document had; else the seed and held-out figures in their place.
+
+    >>> prelabel_with_heldout({"export": "e.json"}, None)
+    {'export': 'e.json'}
+    """
+    if heldout is None:
+        return dict(prelabel)
+    return {"export": HELDOUT_SOURCE, HELDOUT_KEY: heldout}
+
+
 def prelabel_table(prelabel: Mapping[str, Any]) -> str:
-    """The pre-annotations' F1 per label (`CardFacts.prelabel`) as a Markdown table.
+    """The pre-annotations' F1 per label (`CardFacts.prelabel`) as a Markdown table, or
+    the seed and held-out figures side by side when the release has held-out documents.
 
     >>> print(prelabel_table({"export": "e.json", "PERSON": {"exact": 0.5, "overlap": 0.75}}))
     | label | exact F1 | overlap F1 |
     |---|---:|---:|
     | PERSON | 0.500 | 0.750 |
     """
+    if prelabel.get(HELDOUT_KEY) is not None:
+        from nkcorpus.build.heldout import heldout_to_markdown
+
+        return heldout_to_markdown(prelabel[HELDOUT_KEY])
     scores = {k: v for k, v in prelabel.items() if isinstance(v, dict)}
     if not scores:
         return "No pre-annotation scores: no gold was found in the exports."
     lines = ["| label | exact F1 | overlap F1 |", "|---|---:|---:|"]
     lines += [f"| {k} | {v['exact']:.3f} | {v['overlap']:.3f} |" for k, v in scores.items()]
     return "\n".join(lines)
+
+
+def prelabel_section(prelabel: Mapping[str, Any]) -> str:
+    """The card's whole pre-annotation paragraph: as every release without a held-out
+    document had it (the newest export's F1 per label), else the frozen rules' seed and
+    held-out figures under their own heading sentence.
+
+    >>> print(prelabel_section({"export": "e.json"}).splitlines()[0])
+    Pre-annotation F1 against the gold (e.json; the gold
+    """
+    if prelabel.get(HELDOUT_KEY) is None:
+        return f"""\
+Pre-annotation F1 against the gold ({prelabel.get("export", "no export")}; the gold
+was started from these pre-annotations, so the scores overstate what the rules
+would reach against independently made gold):
+
+{prelabel_table(prelabel)}"""
+    return (
+        "Pre-annotation precision, recall and F1 of the frozen rules' predictions against\n"
+        "the reviewed gold, on the seed documents the rules were written from and on the\n"
+        "held-out documents added after the rules were frozen:\n\n" + prelabel_table(prelabel)
+    )
+
+
+def splits_note(facts: CardFacts) -> str:
+    """The Data Splits section's first sentence: how splits are kept, and where the
+    exceptions are explained (one without held-out documents, two with them).
+
+    >>> from types import SimpleNamespace
+    >>> print(splits_note(SimpleNamespace(prelabel={})).splitlines()[-1])
+    promotion to validation, is under Evaluation Protocol).
+    """
+    if facts.prelabel.get(HELDOUT_KEY) is None:
+        return (
+            "Splits are assigned by a stable hash of each document's near-duplicate group,\n"
+            "and a document keeps its split in later versions (the one exception, a\n"
+            "promotion to validation, is under Evaluation Protocol)."
+        )
+    return (
+        "Splits are assigned by a stable hash of each document's near-duplicate group,\n"
+        "and a document keeps its split in later versions (the two exceptions, a\n"
+        "promotion to validation and a document the pre-annotation rules were written\n"
+        "from leaving test, are under Evaluation Protocol). The test split holds only\n"
+        "held-out documents, added after the rules were frozen."
+    )
 
 
 def load_snippet(version: str) -> str:
@@ -113,7 +180,8 @@ def evaluation(facts: CardFacts) -> str:
     from nkcorpus.build.baseline import baseline_to_markdown
     from nkcorpus.build.baseline_snippet import EVALUATION_SNIPPET, evaluation_protocol
 
-    protocol = evaluation_protocol(facts.baseline, facts.split_moves).strip()
+    held_out = facts.prelabel.get(HELDOUT_KEY) is not None
+    protocol = evaluation_protocol(facts.baseline, facts.split_moves, held_out).strip()
     snippet = EVALUATION_SNIPPET.strip()
     return (
         f"{protocol}\n\n{baseline_to_markdown(facts.baseline).strip()}\n\n```python\n{snippet}\n```"
@@ -129,11 +197,24 @@ def data_fields(facts: CardFacts, schema: LabelSchema) -> tuple[str, str]:
     return field_docs_to_markdown(docs, summaries), statistic_value_note(docs)
 
 
+DOUBLE_ANNOTATION_NOTE = """\
+Who annotated: AI agents, not people. Every document with two annotators was
+annotated blind by two annotator accounts whose work was done by instances of
+one language model (Claude): one started from the rule-based pre-annotation,
+the other from an empty document. A reviewer account, instances of the same
+model, resolved every disagreement by the guidelines and accepted the gold in
+Label Studio's labeling screen; it also corrected the gold of documents that
+have one annotation (made by the same model) to the current guidelines.
+Agreement between instances of one model measures its consistency under the
+guidelines, not agreement between people: errors they share do not show.
+Details: `DATASHEET.md`, section Labelling."""
+
+
 def annotation_note(facts: CardFacts) -> str:
-    """Who annotated and how much they agree: the agreement table when released
-    documents have two or more annotators, else the note that each has one."""
+    """Who annotated and how much they agree: who, then the agreement table, when
+    released documents have two or more annotators; else the note that each has one."""
     if facts.agreement is None:
         return ANNOTATION_NOTE
     from nkcorpus.build.agreement_facts import agreement_to_markdown
 
-    return agreement_to_markdown(facts.agreement)
+    return DOUBLE_ANNOTATION_NOTE + "\n\n" + agreement_to_markdown(facts.agreement)

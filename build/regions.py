@@ -28,7 +28,23 @@ def _attribute_value(name: str, choices: list[Any], schema: LabelSchema) -> Any:
         _, attribute = schema.attribute(name)
     except KeyError:
         return choices  # not in the schema: kept as found, reported by validation
-    return choices if attribute.multiple else _one_or_all(choices)
+    if not attribute.multiple:
+        return _one_or_all(choices)
+    return choices_in_schema_order(choices, list(attribute.values))
+
+
+def choices_in_schema_order(choices: list[Any], values: list[str]) -> list[Any]:
+    """A multi-valued attribute's choices in the schema's order, so that the same set of
+    choices is the same value in every release whatever order the annotator clicked them
+    (values the schema does not know stay last, as found, for validation to report).
+
+    >>> choices_in_schema_order(["activist", "defector"], ["defector", "returnee", "activist"])
+    ['defector', 'activist']
+    """
+    rank = {value: n for n, value in enumerate(values)}
+    return sorted(
+        choices, key=lambda c: rank.get(c, len(rank)) if isinstance(c, str) else len(rank)
+    )
 
 
 def _relation(item: Mapping[str, Any]) -> Relation:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from nkcorpus.annotation.prelabel.frozen import FrozenRules, load_frozen, rules_sha256
 from nkcorpus.atomic import atomic_write_text
 from nkcorpus.build.agreement_facts import release_agreement
 from nkcorpus.build.baseline import release_evaluation
@@ -39,8 +40,10 @@ from nkcorpus.build.bookkeeping import (
     write_bookkeeping,
 )
 from nkcorpus.build.card import HOMEPAGE, CardFacts, gold_to_rules, release_card
+from nkcorpus.build.card_sections import prelabel_with_heldout
 from nkcorpus.build.croissant_files import release_date, write_croissant
 from nkcorpus.build.errors import BuildError
+from nkcorpus.build.heldout import heldout_prelabel
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
 from nkcorpus.build.provenance import check_provenance
 from nkcorpus.build.release_extras import write_release_extras
@@ -99,6 +102,7 @@ def build_release(
     reviewers: frozenset[int] | None = None,
     seeds_manifest: Manifest | None = None,
     copies: Mapping[str, bytes] | None = None,
+    frozen: FrozenRules | None = None,
     progress: bool = True,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
@@ -110,7 +114,8 @@ def build_release(
     (user ids whose acceptance makes gold) defaults to `annotation/reviewers.yaml`;
     `seeds_manifest` (provenance of the released documents, checked by B310 and
     copied into `sources.yaml`) to `seeds/manifest.yaml`; `copies` (the datasheet,
-    guidelines and label schema copied into the release) to the repository's files.
+    guidelines and label schema copied into the release) to the repository's files;
+    `frozen` (which documents the pre-annotation rules saw) to `frozen.json`.
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -145,13 +150,19 @@ def build_release(
         check_provenance(released, seeds_manifest, source)  # B310: url and title, or a reason
         previous = released_versions(dataset_dir)
         before = read_manifest(previous[-1]).get("splits", {}) if previous else {}
+        frozen = load_frozen() if frozen is None else frozen
         assignment = assign_splits(
-            {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before
-        )
+            {d.doc_id: d.group for d in released}, ratios or SplitRatios(), previous=before,
+            seen=frozen.documents_seen,
+        )  # fmt: skip
         splits = assignment.splits
-        for move in assignment.moves:  # only train -> validation (`nkcorpus.build.splits`)
+        for move in assignment.moves:  # into validation, or out of test (`build/splits.py`)
             echo(f"split moved: {move_to_text(move)}")
         evaluation = release_evaluation(exports, released, report, splits, schema)
+        heldout = heldout_prelabel(  # None without a held-out document (v1.1.0 and before)
+            {d.doc_id: report.gold[d.doc_id].spans for d in released}, evaluation.predictions,
+            frozen, schema.label_names, rules_sha256(),
+        )  # fmt: skip
         echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
         agreement = release_agreement(
             exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema
@@ -174,7 +185,7 @@ def build_release(
                 splits=used,
                 unreviewed=unreviewed,
                 withheld=selection.withheld,
-                prelabel=tables.prelabel,
+                prelabel=prelabel_with_heldout(tables.prelabel, heldout),
                 schema_version=schema.schema_version,
                 schema_hash=schema.schema_hash,
                 agreement=agreement,
@@ -208,6 +219,7 @@ def build_release(
                     "withheld": selection.withheld,
                     # only where released documents have 2+ annotators (v1.0.0 has none)
                     **({"agreement": agreement} if agreement is not None else {}),
+                    **({"pre_annotation": heldout.model_dump(mode="json")} if heldout else {}),
                 },
             )
             _fsync_tree(scratch)

@@ -24,12 +24,30 @@ Among the candidates of a promotion, the group whose hash point is highest
 Test documents never move; validation documents never move; nothing moves into
 test. v1.0.0 (train 000, 003, 004; test 002) gives v1.1.0 train 003, 004,
 validation 000 (the highest point of the three), test 002.
+
+Held-out test. Given `seen` (the documents the frozen pre-annotation rules were
+written from, `annotation/prelabel/frozen.json`) and at least one released
+document outside it (*held out*), the test split holds only held-out documents:
+
+- a seen group that was in test moves to validation (to train when the
+  validation ratio is 0): the one exception to "test documents never move",
+  named as such by `move_to_text`. Validation rather than train, because no
+  model trained on an earlier release has seen a former test document, so it
+  still serves model selection fairly, and the earlier test figures stay
+  comparable with nothing trained on their document;
+- a new seen group that hashes to test goes to validation (or train) likewise;
+- the test guarantee promotes only a new held-out group.
+
+Without a held-out document (every release up to v1.1.0) the rule is the one
+above, unchanged. v1.1.0 plus new held-out documents: 002 (test) moves to
+validation, 000 stays there, and test holds the held-out groups that hash to
+it (or the one promoted).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from nkcorpus.build.errors import BuildError
@@ -124,13 +142,22 @@ def _promote(by_group: dict[str, str], candidates: Iterable[str], target: str) -
     return pool[0]
 
 
+def _unseen_split(split: str, ratios: SplitRatios) -> str:
+    """Where a seen group goes instead of test: validation, or train at a 0 ratio."""
+    if split != "test":
+        return split
+    return "validation" if ratios.validation > 0 else "train"
+
+
 def assign_splits(
     groups: Mapping[str, str],
     ratios: SplitRatios,
     previous: Mapping[str, str] | None = None,
+    seen: Collection[str] | None = None,
 ) -> SplitAssignment:
     """The splits of `groups` (doc_id -> near-duplicate group) under the rule of
-    this module's docstring; `previous` is doc_id -> split of the last release.
+    this module's docstring; `previous` is doc_id -> split of the last release,
+    `seen` the doc_ids the frozen pre-annotation rules were written from.
 
     >>> groups = {"000": "000", "002": "002", "003": "003", "004": "004"}
     >>> before = {"000": "train", "002": "test", "003": "train", "004": "train"}
@@ -139,6 +166,8 @@ def assign_splits(
     [SplitMove(doc_id='004', group='004', old='train', new='validation')]
     """
     previous = previous or {}
+    held_out = seen is not None and any(doc_id not in seen for doc_id in groups)
+    seen_groups = {g for d, g in groups.items() if d in (seen or ())} if held_out else set()
     by_group: dict[str, str] = {}
     for doc_id, group in sorted(groups.items()):
         if doc_id in previous and group not in by_group:
@@ -146,10 +175,14 @@ def assign_splits(
     released = set(by_group)
     for group in sorted(set(groups.values()) - released):
         by_group[group] = group_to_split(group, ratios)
+    for group in sorted(seen_groups):  # the test split holds only held-out documents
+        by_group[group] = _unseen_split(by_group[group], ratios)
     promoted: dict[str, str] = {}
     for target, ratio in (("test", ratios.test), ("validation", ratios.validation)):
         train = [g for g, split in by_group.items() if split == "train"]
         new = [g for g in train if g not in released]
+        if target == "test":
+            new = [g for g in new if g not in seen_groups]
         candidates = new if new or target == "test" else train
         group = _promote(by_group, candidates, target) if ratio > 0 else None
         if group is not None:
@@ -175,13 +208,22 @@ def split_moves(
     ]
 
 
+TEST_REASON = "the test split holds only documents the frozen pre-annotation rules never saw"
+
+
 def move_to_text(move: SplitMove) -> str:
-    """One line for the build's output, the diff and the changelog.
+    """One line for the build's output, the diff and the changelog, with the move's
+    reason (a move out of test is only ever the held-out rule's).
 
     >>> move_to_text(SplitMove("000", "000", "train", "validation"))
     '000: train -> validation (the corpus had no validation document)'
+    >>> move_to_text(SplitMove("002", "002", "test", "validation")).endswith(f"({TEST_REASON})")
+    True
     """
-    reason = " (the corpus had no validation document)" if move.new == "validation" else ""
+    if move.old == "test":
+        reason = f" ({TEST_REASON})"
+    else:
+        reason = " (the corpus had no validation document)" if move.new == "validation" else ""
     return f"{move.doc_id}: {move.old} -> {move.new}{reason}"
 
 

@@ -22,7 +22,7 @@ def test_cli_pipeline_writes_clean_bodies_and_summary(tmp_path, repo_root, monke
         and "34 documents" in result.output
     )
     assert "[6/6] load" in result.output
-    assert "documents: train 2, validation 1, test 1" in result.output
+    assert "documents: train 26, validation 5, test 2" in result.output
     assert (tmp_path / "dataset" / "v0.0.0" / "MANIFEST.json").is_file()
     assert {p: p.stat().st_mtime_ns for p in released} == before
     rows = [json.loads(line) for line in (tmp_path / "clean" / "documents.jsonl").open()]

@@ -36,7 +36,20 @@ def test_counts_command_prints_the_committed_gold():
     import json
 
     rows = json.loads(result.output)
-    assert len(rows) == 4 and all(sum(r["labels"].values()) > 0 for r in rows)
+    # The committed export's 33 tasks, each with one annotation the reviewer (user 4)
+    # accepted; counted independently by reading the export's JSON: the `labels` regions
+    # and `relation` items of each accepted annotation.
+    assert len(rows) == 33 and all(sum(r["labels"].values()) > 0 for r in rows)
+    labels = {k: sum(r["labels"][k] for r in rows) for k in rows[0]["labels"]}
+    relations = {k: sum(r["relations"][k] for r in rows) for k in rows[0]["relations"]}
+    assert labels == {"PERSON": 275, "CROSSING": 281, "MOTIVE": 46, "STATISTIC": 105}  # 707
+    assert relations == {"agent": 143, "motivated_by": 46, "quantifies": 59}  # 248
+    # 000 as the reviewer corrected it: v1.0.0's spans, agent 12 + 1 (the second agent)
+    assert rows[0] == {
+        "doc_id": "000_610f827a1a73c6d9",
+        "labels": {"PERSON": 17, "CROSSING": 15, "MOTIVE": 3, "STATISTIC": 4},
+        "relations": {"agent": 13, "motivated_by": 3, "quantifies": 3},
+    }
 
 
 def test_counts_command_fails_on_an_invalid_export(tmp_path):

@@ -62,11 +62,29 @@ def test_the_committed_exclusions_list_the_decades_as_decades() -> None:
         for e in items
         if e.reason == "decade"
     )
+    # hand-checked in each text: a time ("since the late 1990s", "the mid 1990s", ...)
     assert decades == [
-        ("000_610f827a1a73c6d9", 1124, "1990s"),
-        ("002_f4fac74a6db6b90a", 2978, "1990s"),
-        ("003_8619a8974c0e0bd4", 2667, "1990s"),
+        ("000_610f827a1a73c6d9", 1124, "1990s"),  # Since the late 1990s, at least 34,000
+        ("002_f4fac74a6db6b90a", 2978, "1990s"),  # defectors since the 1990s, said
+        ("003_8619a8974c0e0bd4", 2667, "1990s"),  # have defected since the late 1990s.
+        ("005_nknews-2013-couple-re-defect", 856, "1990s"),  # famine of the mid 1990s
+        ("011_cnn-2015-kim-ryon-hui-trapped", 106, "1990’s"),  # the Great Famine of the late
+        ("026_cna-2025-swimmer-styrofoam", 1426, "1950s"),  # divided by war in the 1950s
+        ("031_thediplomat-2016-13-year-low", 1936, "1990s"),  # a famine in the 1990s.
     ]
+    # every decade the number check sees in the seeds is listed, as a time or as an age
+    # (the other seven: "in their 20s" twice in 014, "his late 50s" in 019, "his early
+    # twenties" in 020, "his late 20s" in 023, "their 20s" in 027, "his 40s" in 029)
+    seen = sorted(
+        (d.doc_id, m.start, m.text) for d in load_documents() for m in text_to_decades(d.text)
+    )
+    ages = sorted(
+        (doc_id, e.start, e.text)
+        for doc_id, items in exclusions.items()
+        for e in items
+        if e.reason == "age" and text_to_decades(e.text)
+    )
+    assert len(ages) == 7 and seen == sorted(decades + ages)
 
 
 TEXT = "Since the late 1990s, at least 34,000 fled; in their 20s; in 2019."

@@ -9,7 +9,10 @@ from nkcorpus.annotation.reviewers import load_reviewers
 
 
 def test_reviewers_committed_file_loads() -> None:
-    assert load_reviewers().ids == frozenset()
+    # the reviewer account of the annotation server: the author of every accepted
+    # annotation of the committed export (its 33 tasks, `completed_by` 4)
+    assert load_reviewers().ids == frozenset({4})
+    assert [r.email for r in load_reviewers().reviewers] == ["reviewer@nkcorpus.local"]
 
 
 def test_reviewers_missing_file_means_none(tmp_path: Path) -> None:

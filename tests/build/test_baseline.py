@@ -28,6 +28,7 @@ from nkcorpus.paths import dataset_dir, default_exports
 from nkcorpus.schema.model import load_schema
 from nkcorpus.schema.records import schema_to_record_models
 from tests.build import annotation, documents, good_result, region, relation, task, write_export
+from tests.fixtures import v1_documents, v1_exports
 
 LABELS = ["PERSON", "CROSSING", "MOTIVE", "STATISTIC"]
 RELEASED = {
@@ -170,7 +171,9 @@ def test_baseline_snippet_prints_the_figures_of_the_build(tmp_path: Path) -> Non
     folder = tmp_path / "dataset"
     shutil.copytree(dataset_dir() / "v1.0.0", folder / "v1.0.0")  # the previous release
     said: list[str] = []
-    build_release("1.1.0", default_exports(), folder, progress=False, echo=said.append)
+    # v1.0.0's gold (the fixture): the figures below are those of its four documents
+    build_release("1.1.0", v1_exports(), folder, documents=v1_documents(), progress=False,
+                  echo=said.append)  # fmt: skip
     moved = "000_610f827a1a73c6d9: train -> validation (the corpus had no validation document)"
     assert f"split moved: {moved}" in said
     manifest = json.loads((folder / "v1.1.0" / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -196,3 +199,19 @@ def test_baseline_snippet_prints_the_figures_of_the_build(tmp_path: Path) -> Non
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == _expected_output(facts)
+
+
+def test_baseline_scheme_counts_the_groups_not_the_folds() -> None:
+    # 7 train documents (one group each) in 5 folds: more groups than folds, so 5-fold;
+    # 3 documents in 3 folds: leave-one-group-out
+    span = _span("PERSON", 0, 5)
+    docs = [f"d{i}" for i in range(7)]
+    gold = {d: [span] for d in docs}
+    splits = {d: "train" for d in docs}
+    seven = baseline_scores(gold, {}, splits, {d: i % 5 for i, d in enumerate(docs)}, ["PERSON"])
+    assert seven.scheme == "5-fold" and len(seven.folds) == 5
+    three = {d: gold[d] for d in docs[:3]}
+    folds = {d: i for i, d in enumerate(docs[:3])}
+    assert baseline_scores(three, {}, splits, folds, ["PERSON"]).scheme == (
+        "leave-one-group-out (3 folds)"
+    )

@@ -5,6 +5,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from nkcorpus.cli import app
+from tests.fixtures import v1_exports
 
 RUNNER = CliRunner()
 
@@ -15,10 +16,14 @@ def _run(*args: str):
 
 def test_build_cli_builds_verifies_diffs_and_dry_runs_publish(tmp_path: Path, monkeypatch):
     dataset = tmp_path / "dataset"
-    built = _run("build", "--version", "1.0.0", "--dataset-dir", str(dataset), "--no-progress")
+    # v1.0.0's export (the fixture): its gold covers 000, 002, 003, 004; 001 is withheld
+    build = ("build", "--version", "1.0.0", "--export", str(v1_exports()[0]),
+             "--dataset-dir", str(dataset), "--no-progress")  # fmt: skip
+    built = _run(*build)
     assert built.exit_code == 0, built.output
-    assert "4 document(s)" in built.output and "withheld near-duplicate" in built.output
-    again = _run("build", "--version", "1.0.0", "--dataset-dir", str(dataset), "--no-progress")
+    assert f"wrote {dataset / 'v1.0.0'}: 4 document(s)" in built.output
+    assert "withheld near-duplicate: 001_01116437e2deb97c" in built.output
+    again = _run(*build)
     assert again.exit_code == 1 and "B302" in again.output
 
     verified = _run("verify", "--dataset-dir", str(dataset))

@@ -15,11 +15,11 @@ from spacy.tokens import DocBin
 from nkcorpus.build.docbin import USER_DATA_KEYS
 from nkcorpus.build.release_files import table_path, write_docbins, write_tables
 from nkcorpus.build.validate import validate_exports
-from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.release import select_released
-from nkcorpus.paths import dataset_dir, default_exports
+from nkcorpus.paths import dataset_dir
 from nkcorpus.schema.features import schema_to_features
 from nkcorpus.schema.model import load_schema
+from tests.fixtures import v1_documents, v1_exports
 
 # Hand-made folds (the real ones come from nkcorpus.build.folds): 002 is the test document.
 FOLDS = {"000_610f827a1a73c6d9": 1, "003_8619a8974c0e0bd4": 0, "004_cf81856647957af6": 2}
@@ -27,13 +27,13 @@ FOLDS = {"000_610f827a1a73c6d9": 1, "003_8619a8974c0e0bd4": 0, "004_cf8185664795
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Tables and DocBins of the committed gold, with v1.0.0's splits."""
+    """Tables and DocBins of v1.0.0's gold (the fixture), with v1.0.0's splits."""
     folder = tmp_path_factory.mktemp("release")
     schema = load_schema()
-    report = validate_exports(default_exports(), schema=schema)
+    documents = v1_documents()
+    report = validate_exports(v1_exports(), documents=documents, schema=schema)
     splits = json.loads((dataset_dir() / "v1.0.0" / "MANIFEST.json").read_text())["splits"]
-    released = [d for d in select_released(load_documents()).released if d.doc_id in splits]
-    splits = json.loads((dataset_dir() / "v1.0.0" / "MANIFEST.json").read_text())["splits"]
+    released = [d for d in select_released(documents).released if d.doc_id in splits]
     tables = write_tables(folder, released, report, splits, schema, lambda _: None, folds=FOLDS)
     write_docbins(folder, tables.docs)
     return folder

@@ -20,6 +20,7 @@ from nkcorpus.build.validate import validate_exports
 from nkcorpus.paths import default_exports
 from tests.build import annotation, documents, region, task, write_export
 from tests.build.test_guideline_crossings import CROSSING, span
+from tests.fixtures import v1_documents, v1_exports
 
 TEXT = "Kim took the journey to the South."
 SPANS = [
@@ -68,11 +69,11 @@ def test_gold_chosen_by_the_star_alone_gets_every_finding_as_a_warning() -> None
     assert "star" not in warnings[0].message  # a warning code needs no note
 
 
-def test_committed_gold_findings_are_the_known_ones() -> None:
-    """The v1.0.0 gold, checked: the reading's two errors (000's second agent,
-    003's governing verb), 002's three reasons linked twice and 004's long
+def test_v1_gold_findings_are_the_known_ones() -> None:
+    """The v1.0.0 gold (the fixture), checked: the reading's two errors (000's second
+    agent, 003's governing verb), 002's three reasons linked twice and 004's long
     MOTIVE; nothing else, and no error (all its gold is starred)."""
-    report = validate_exports(default_exports())
+    report = validate_exports(v1_exports(), documents=v1_documents())
     assert report.problems == []
     texts = {d.doc_id: d.text for d in documents()}
     found = sorted(
@@ -93,6 +94,35 @@ def test_committed_gold_findings_are_the_known_ones() -> None:
         ("004_cf81856647957af6", "B169", 2787, 2921),  # the 134-character MOTIVE
     ]
     assert texts["003_8619a8974c0e0bd4"][747:816].startswith("the perilous journey")
+
+
+def test_committed_gold_has_no_guideline_error_and_the_known_warnings() -> None:
+    """The committed gold (every task accepted by the reviewer, 000-004 corrected):
+    no error, and exactly the three warnings `nkcorpus validate annotation/exports/*.json`
+    lists (checked by hand against the texts below)."""
+    report = validate_exports(default_exports())
+    assert report.problems == []
+    assert {gold.rule for gold in report.gold.values()} == {"accepted"}
+    texts = {d.doc_id: d.text for d in documents()}
+    found = sorted(
+        (doc_id, f.code, f.start, f.end)
+        for doc_id, gold in report.gold.items()
+        for f in gold_to_findings(gold.spans, gold.relations, texts[doc_id])
+    )
+    assert found == [
+        # the MOTIVE 'admitting them to South Korean society would pose a threat ...' (18 words)
+        ("014_hankyoreh-2019-fishermen-deported", "B169", 801, 897),
+        # 'a visiting documentary producer' [130, 161) right before 'bring them to South Korea'
+        ("027_koreaherald-2025-pows-ukraine", "B160", 130, 190),
+        # 'The source' [451, 461), with the roles of the agent 'his daughter', .. [567, 582)
+        ("029_dailynk-father-daughter-caught", "B160", 451, 582),
+    ]
+    assert texts["027_koreaherald-2025-pows-ukraine"][130:161] == "a visiting documentary producer"
+    assert texts["029_dailynk-father-daughter-caught"][567:582] == "cross the river"
+    # accepted gold: B160 and B169 are warnings, so the same three, and nothing else
+    assert sorted((w.doc_id, w.code) for w in report.warnings) == [
+        (doc_id, code) for doc_id, code, _, _ in found
+    ]
 
 
 def _gold(result: list, accepted: bool) -> dict:

@@ -1,5 +1,6 @@
-"""Releases built from the committed gold: load, determinism, immutability,
-verify, diff, changelog, reanchor. `load_dataset` runs in a subprocess.
+"""Releases built from v1.0.0's gold (`tests/fixtures`, so that new annotations
+do not change the counts): load, determinism, immutability, verify, diff,
+changelog; reanchoring on the committed gold. `load_dataset` runs in a subprocess.
 Also, on a tiny one-document corpus: versions, bookkeeping derived from the
 release folders, repair, debris and unwritable folders."""
 
@@ -39,6 +40,7 @@ from nkcorpus.errors import ValidationFailed
 from nkcorpus.lock import LOCK_NAME, LockError
 from nkcorpus.paths import dataset_dir, default_exports
 from tests.build import annotation, documents, good_result, task, write_export
+from tests.fixtures import v1_documents, v1_exports
 
 CONFIGS = (
     "documents", "tokens", "crossings", "statistics", "annotations", "events", "bigbio_kb",
@@ -47,7 +49,10 @@ CONFIGS = (
 
 
 def _build(dataset_dir: Path, version: str = "1.0.0", **kwargs) -> Path:
-    return build_release(version, default_exports(), dataset_dir, progress=False, **kwargs).folder
+    """A release of v1.0.0's gold: 000, 002, 003, 004 (001 withheld)."""
+    return build_release(
+        version, v1_exports(), dataset_dir, documents=v1_documents(), progress=False, **kwargs
+    ).folder
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +148,7 @@ def test_release_manifest_records_inputs_and_every_file(release: Path) -> None:
     manifest = read_manifest(release)
     on_disk = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     assert set(manifest["files"]) == on_disk - {MANIFEST_NAME}
-    assert set(manifest["exports"]) == {p.name for p in default_exports()}
+    assert set(manifest["exports"]) == {p.name for p in v1_exports()}
     assert manifest["schema_version"] == 1 and len(manifest["schema_sha256"]) == 64
     assert manifest["withheld"] == {"001_01116437e2deb97c": "002_f4fac74a6db6b90a"}
 
@@ -183,7 +188,7 @@ def test_release_invalid_export_writes_nothing(tmp_path: Path) -> None:
 def test_release_next_version_keeps_splits_and_logs_the_diff(release: Path, tmp_path: Path) -> None:
     dataset = tmp_path / "dataset"
     shutil.copytree(release.parent, dataset)
-    export = json.loads(default_exports()[-1].read_text(encoding="utf-8"))
+    export = json.loads(v1_exports()[-1].read_text(encoding="utf-8"))
     task = next(t for t in export if t["data"]["doc_id"] == "004_cf81856647957af6")
     gold = next(a for a in task["annotations"] if a["ground_truth"])
     dropped = next(r["id"] for r in gold["result"] if r.get("from_name") == "label")
@@ -194,9 +199,14 @@ def test_release_next_version_keeps_splits_and_logs_the_diff(release: Path, tmp_
     gold["updated_at"] = "2099-01-01T00:00:00.000000Z"
     newer = tmp_path / "export-2099.json"
     newer.write_text(json.dumps([task]), encoding="utf-8")
-    exports = [*default_exports(), newer]
+    exports = [*v1_exports(), newer]
     folder = build_release(
-        "1.1.0", exports, dataset, ratios=SplitRatios(0.0, 0.0, 1.0), progress=False
+        "1.1.0",
+        exports,
+        dataset,
+        ratios=SplitRatios(0.0, 0.0, 1.0),
+        documents=v1_documents(),
+        progress=False,
     ).folder
     assert read_manifest(folder)["splits"] == read_manifest(release)["splits"]
     diff = diff_versions(dataset / "v1.0.0", folder)

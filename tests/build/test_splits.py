@@ -2,6 +2,7 @@ import pytest
 
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.splits import (
+    TEST_REASON,
     SplitMove,
     SplitRatios,
     assign_splits,
@@ -19,6 +20,9 @@ V1_0_0 = {
     "003_8619a8974c0e0bd4": "train",
     "004_cf81856647957af6": "train",
 }
+V1_1_0 = {**V1_0_0, "000_610f827a1a73c6d9": "validation"}
+# frozen.json's documents_seen: the seed manifest when the rules were frozen
+SEEN = frozenset({*V1_0_0, "001_01116437e2deb97c"})
 
 
 def test_splits_follow_the_ratios_over_many_groups():
@@ -127,3 +131,77 @@ def test_split_moves_compare_two_releases():
     old = {"a": "train", "b": "test", "gone": "train"}
     new = {"a": "validation", "b": "test", "added": "train"}
     assert split_moves(old, new) == [SplitMove("a", "a", "train", "validation")]
+
+
+def _own_groups(*doc_ids: str) -> dict[str, str]:
+    return {doc_id: doc_id for doc_id in doc_ids}
+
+
+def test_splits_move_a_seen_test_document_out_of_test_once_held_out_documents_come():
+    # points: h1 0.6573, h2 0.5983 (train); g41 0.9052 (test, >= 0.8 + 0.1)
+    assert [group_to_split(g, SplitRatios()) for g in ("h1", "h2", "g41")] == [
+        "train", "train", "test",
+    ]  # fmt: skip
+    groups = _own_groups(*V1_1_0, "h1", "h2", "g41")
+    assignment = assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN)
+    assert assignment.splits == {
+        **V1_1_0, "002_f4fac74a6db6b90a": "validation", "h1": "train", "h2": "train",
+        "g41": "test",
+    }  # fmt: skip
+    move = SplitMove("002_f4fac74a6db6b90a", "002_f4fac74a6db6b90a", "test", "validation")
+    assert assignment.moves == [move] and assignment.promoted == {}
+    assert move_to_text(move) == f"002_f4fac74a6db6b90a: test -> validation ({TEST_REASON})"
+    assert {d for d, split in assignment.splits.items() if split == "test"} <= {"h1", "h2", "g41"}
+    again = assign_splits(groups, SplitRatios(), previous=assignment.splits, seen=SEEN)
+    assert again.splits == assignment.splits and again.moves == []  # the move happens once
+
+
+def test_splits_without_a_held_out_document_follow_the_old_rule():
+    """Every release up to v1.1.0: all released documents were seen by the rules."""
+    groups = _own_groups(*V1_0_0)
+    for previous in (V1_0_0, V1_1_0, {}):
+        old = assign_splits(groups, SplitRatios(), previous=previous)
+        assert assign_splits(groups, SplitRatios(), previous=previous, seen=SEEN) == old
+    assert assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN).splits == V1_1_0
+
+
+def test_splits_promote_only_a_new_held_out_group_to_test():
+    # 002 leaves test, so test is empty; the new train groups are s1 0.765 (seen, a copy the
+    # rules saw), h1 0.6573 and h2 0.5983 (held out): h1 is promoted, s1 never
+    groups = _own_groups(*V1_1_0, "s1", "h1", "h2")
+    assignment = assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN | {"s1"})
+    assert assignment.promoted == {"h1": "test"}
+    assert assignment.splits["h1"] == "test" and assignment.splits["s1"] == "train"
+    assert [d for d, split in assignment.splits.items() if split == "test"] == ["h1"]
+
+
+def test_splits_send_a_new_seen_group_that_hashes_to_test_to_validation_or_train():
+    # s14 0.9082 hashes to test at both ratios below; g41 0.9052 too
+    groups = _own_groups(*V1_1_0, "s14", "g41", "h1")
+    assignment = assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN | {"s14"})
+    assert assignment.splits["s14"] == "validation" and assignment.splits["g41"] == "test"
+    assert [m.doc_id for m in assignment.moves] == ["002_f4fac74a6db6b90a"]  # s14 is new
+    # with no validation ratio, seen test documents go to train instead
+    ratios = SplitRatios(0.9, 0.0, 0.1)
+    previous = {**V1_1_0, "000_610f827a1a73c6d9": "train"}
+    none = assign_splits(groups, ratios, previous=previous, seen=SEEN | {"s14"})
+    assert none.splits["s14"] == "train" and none.splits["002_f4fac74a6db6b90a"] == "train"
+    assert none.splits["g41"] == "test" and "validation" not in none.splits.values()
+    assert none.moves == [
+        SplitMove("002_f4fac74a6db6b90a", "002_f4fac74a6db6b90a", "test", "train")
+    ]
+
+
+def test_splits_keep_a_seen_and_a_held_out_copy_together_out_of_test():
+    # a held-out copy of 002 shares its group: the group is seen, so it leaves test whole
+    groups = {**_own_groups(*V1_1_0), "h-copy": "002_f4fac74a6db6b90a", "h1": "h1", "g41": "g41"}
+    assignment = assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN)
+    assert assignment.splits["h-copy"] == assignment.splits["002_f4fac74a6db6b90a"]
+    assert assignment.splits["h-copy"] == "validation"
+
+
+def test_splits_with_held_out_documents_do_not_depend_on_input_order():
+    groups = _own_groups(*V1_1_0, "s1", "h1", "h2", "g41")
+    forward = assign_splits(groups, SplitRatios(), previous=V1_1_0, seen=SEEN | {"s1"})
+    backward = dict(reversed(list(groups.items())))
+    assert assign_splits(backward, SplitRatios(), previous=V1_1_0, seen=SEEN | {"s1"}) == forward

@@ -1,4 +1,4 @@
-"""The unit of a statistic's value, on every gold statistic of the committed exports."""
+"""The unit of a statistic's value, on every gold statistic of v1.0.0's export."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from nkcorpus.build.statistic_units import (
     statistic_text_to_unit,
 )
 from nkcorpus.build.validate import validate_exports
-from nkcorpus.paths import default_exports
 from nkcorpus.schema.records import VALUE_UNITS
+from tests.fixtures import v1_documents, v1_exports
 
 # Hand-checked against each span's sentence in the cleaned documents: only
 # "nearly one in five" (of the defectors surveyed) is a share; the others
@@ -33,8 +33,8 @@ GOLD_UNITS = {
 }
 
 
-def test_statistic_units_of_every_gold_statistic_of_the_committed_exports() -> None:
-    report = validate_exports(default_exports())
+def test_statistic_units_of_every_gold_statistic_of_the_v1_export() -> None:
+    report = validate_exports(v1_exports(), documents=v1_documents())  # v1.0.0's gold, unchanged
     found = {
         (doc_id, span["id"]): (span["text"], *statistic_text_to_measure(span["text"]))
         for doc_id, gold in report.gold.items()
