@@ -18,6 +18,13 @@ Span = dict[str, Any]
 Relation = dict[str, Any]
 
 
+def _listed(values: Any) -> list[Any]:
+    """`labels`/`choices` as a list; anything else (reported as B136) as one value."""
+    if values is None:
+        return []
+    return list(values) if isinstance(values, list) else [values]
+
+
 def _one_or_all(values: list[Any]) -> Any:
     """The single value of a one-element list, else the list (invalid, reported later)."""
     return values[0] if len(values) == 1 else values
@@ -102,12 +109,12 @@ def result_to_spans(
         )
         if kind == "labels":
             region["start"], region["end"] = value.get("start"), value.get("end")
-            region["label"] = _one_or_all(list(value.get("labels") or []))
+            region["label"] = _one_or_all(_listed(value.get("labels")))
             if "text" in value:
                 region["text"] = value["text"]
         else:
             name = str(item.get("from_name"))
-            region[name] = _attribute_value(name, list(value.get("choices") or []), schema)
+            region[name] = _attribute_value(name, _listed(value.get("choices")), schema)
     spans = []
     for region in regions.values():
         start, end = region["start"], region["end"]

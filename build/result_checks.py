@@ -98,6 +98,15 @@ def result_to_problems(result: object) -> list[ResultProblem]:
                 ResultProblem("B136", region, f"`value` of a {kind} item is {_shown(value)}")
             )
             continue
+        if not isinstance(value.get(kind), list):
+            problems.append(
+                ResultProblem(
+                    "B136",
+                    region,
+                    f"`{kind}` of a {kind} item is {_shown(value.get(kind))}, "
+                    f"not a list; {_REDRAW}",
+                )
+            )
         start, end = value.get("start"), value.get("end")
         for name, offset in (("start", start), ("end", end)):
             if not _is_int(offset) or not 0 <= offset <= MAX_OFFSET:

@@ -410,3 +410,23 @@ def test_validate_a_doc_id_that_is_not_a_string_is_a_located_problem(
     _, report = _validate(tmp_path, [broken])  # found by the property tests: it raised
     assert [p.code for p in report.problems] == ["B150"], _messages(report)
     assert report.problems[0].task_id == 1 and report.problems[0].doc_id is None
+
+
+@pytest.mark.parametrize("kind", ["labels", "choices"])
+def test_validate_reports_labels_or_choices_that_are_not_a_list(tmp_path: Path, kind: str) -> None:
+    """Found by the property tests: `"labels": 1` raised a TypeError instead of a B136."""
+    from nkcorpus.build.regions import result_to_spans
+    from nkcorpus.build.result_checks import result_to_problems
+    from nkcorpus.schema.model import load_schema
+
+    value = {"start": 0, "end": 3, "labels": ["PERSON"]}
+    result = [{"id": "a", "type": "labels", "from_name": "label", "to_name": "text",
+               "value": dict(value)},
+              {"id": "a", "type": "choices", "from_name": "roles", "to_name": "text",
+               "value": {"start": 0, "end": 3, "choices": ["defector"]}}]  # fmt: skip
+    item = result[0] if kind == "labels" else result[1]
+    item["value"][kind] = 1
+    problems = result_to_problems(result)
+    assert [p.code for p in problems] == ["B136"]
+    assert f"`{kind}` of a {kind} item is 1, not a list" in problems[0].message
+    result_to_spans(result, "Kim fled", load_schema())  # no TypeError
