@@ -45,8 +45,8 @@ from nkcorpus.build.copies import read_merged
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.gold import split_annotations
 from nkcorpus.errors import NkError, StudioError
-from nkcorpus.paths import default_exports
 from tests.annotation.conftest import FaultServer, Rule, Studio, free_port, make_task, span
+from tests.fixtures import v1_exports
 
 Task = dict[str, Any]
 TEXT = "Kim Ryu crossed the DMZ in 2019 because of hunger."
@@ -345,9 +345,11 @@ def comparable(tasks: list[Task], authors: Mapping[int, int] | None = None) -> d
 
 @pytest.mark.studio
 def test_restore_round_trip_of_the_committed_exports(server: Studio, tmp_path: Path) -> None:
+    """The export v1.0.0 was released from (`tests/fixtures`, byte for byte as it was
+    committed; annotation/exports/ now holds the export of the server that restored it)."""
     client = connect(server.url, server.api_key)
     title = f"nk-restore-{os.urandom(3).hex()}"
-    exports = default_exports()
+    exports = v1_exports()
     report = restore_project(
         client, server.url, exports, title=title, tasks=read_tasks(default_tasks_path()),
         reviewers=ReviewerList(),
