@@ -77,7 +77,11 @@ def _queue_one_task(
         "parent_prediction": prediction.id,
     })  # fmt: skip
     pulled = pull_project(client, studio.url, out, title=title, reviewers=frozenset())
-    queue = review_exports([pulled.path], url=studio.url, api_key=studio.api_key)
+    nobody = out / "reviewers.yaml"  # the session server's ids are not the committed list's
+    nobody.write_text("reviewers: []\n", encoding="utf-8")
+    queue = review_exports(
+        [pulled.path], url=studio.url, api_key=studio.api_key, reviewers_file=nobody
+    )
     # annotators per task read from the server: sync gave the new project 2
     assert queue.annotators.per_project == {project_id: 2}
     [item] = queue.items
