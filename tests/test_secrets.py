@@ -173,6 +173,8 @@ def _copy_inputs(repo_root: Path, root: Path) -> Path:
     shutil.copytree(repo_root / "seeds", root / "seeds")
     shutil.copytree(repo_root / "dataset", root / "dataset")
     shutil.copytree(repo_root / "annotation" / "exports", root / "annotation" / "exports")
+    # the reviewers whose acceptances make the committed exports' gold
+    shutil.copy(repo_root / "annotation" / "reviewers.yaml", root / "annotation" / "reviewers.yaml")
     shutil.copy(repo_root / "pyproject.toml", root / "pyproject.toml")
     return root
 

@@ -16,6 +16,7 @@ import pytest
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import read_manifest, verify_release
 from nkcorpus.build.release import PACKAGE, build_release, released_versions
+from nkcorpus.build.splits import SplitRatios
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.corpus.manifest import load_manifest
 from nkcorpus.paths import dataset_dir, default_exports
@@ -23,6 +24,9 @@ from nkcorpus.paths import dataset_dir, default_exports
 CONFIGS = ("documents", "tokens", "crossings", "statistics", "annotations")
 V1 = dataset_dir() / "v1.0.0"
 ROOT = Path(__file__).resolve().parents[2]
+# Split ratios a release was built with, where not the default (MANIFEST.json does not
+# record them; DATASHEET's Distribution section gives each build's command).
+RATIOS = {"v1.2.0": SplitRatios(0.6, 0.2, 0.2)}
 
 
 def test_committed_release_v1_exists_and_every_version_verifies() -> None:
@@ -85,6 +89,7 @@ def _rebuild(folder: Path, tmp_path: Path) -> Path:
         shutil.copytree(earlier, copy / earlier.name)
     return build_release(
         folder.name, exports, copy, documents=documents, progress=False,
+        ratios=RATIOS.get(folder.name),
         seeds_manifest=load_manifest(seeds), copies=copies,
     ).folder  # fmt: skip
 
