@@ -1,0 +1,125 @@
+"""Run one contender as its own process and measure it: wall time, CPU time,
+and peak memory from the operating system.
+
+Two peaks are recorded: `rss_os`, the kernel's own figure for the process
+(`ru_maxrss` of `wait4`: the largest resident set of the process or of any
+descendant it waited for), and `rss_tree`, the largest sum of the resident
+sets of the process and all its descendants, sampled from `/proc` every
+`interval` seconds (what a pool of worker processes costs together). A
+contender that runs past `timeout` seconds, or whose tree passes `max_rss`
+bytes, is killed (its whole process group) and reported as such.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One run of one contender; `status` is ok, failed (exit code), timeout or memory."""
+
+    status: str
+    exit_code: int | None
+    wall_s: float
+    cpu_s: float
+    rss_os: int
+    rss_tree: int
+    log: str
+
+    @property
+    def peak_rss(self) -> int:
+        return max(self.rss_os, self.rss_tree)
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "peak_rss": self.peak_rss}
+
+
+def _parents() -> dict[int, int]:
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                found[int(entry)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended while we looked
+    return found
+
+
+def tree_rss(root: int) -> int:
+    """The summed resident set, in bytes, of `root` and every descendant."""
+    parents = _parents()
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def run_measured(
+    command: Sequence[str],
+    *,
+    log: Path,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 1800.0,
+    max_rss: int | None = None,
+    interval: float = 0.25,
+) -> Measurement:
+    """Run `command` (stdout and stderr to `log`) and measure it."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, **(env or {})}
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(command), cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        status, peak, next_sample = "ok", 0, 0.0
+        while True:
+            pid, wait_status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            now = time.perf_counter()
+            if now >= next_sample:
+                peak = max(peak, tree_rss(process.pid))
+                next_sample = now + interval
+            over_time = now - started > timeout
+            if over_time or (max_rss is not None and peak > max_rss):
+                status = "timeout" if over_time else "memory"
+                os.killpg(process.pid, signal.SIGKILL)  # our own child's group, by its id
+                pid, wait_status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - started
+    process.returncode = code = os.waitstatus_to_exitcode(wait_status)
+    if status == "ok" and code != 0:
+        status = "failed"
+    return Measurement(
+        status=status,
+        exit_code=code,
+        wall_s=round(wall, 3),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
+        rss_os=usage.ru_maxrss * 1024,  # Linux reports KiB
+        rss_tree=peak,
+        log=str(log),
+    )
