@@ -6,7 +6,9 @@ task here, with a stack, so nesting, sizes, numbers and strings are checked as
 they are read and a hostile file is refused with a coded error within the
 limits of `nkcorpus.build.limits`, never exhausting memory.
 
-ijson's pure-Python backend is used on purpose. The C backend (yajl2_c)
+Tasks are first read by the fast path of `nkcorpus.build.export_lines`
+(orjson, by lines), which hands any task it cannot plainly accept to the exact
+reader below. The exact reader uses ijson's pure-Python backend on purpose. The C backend (yajl2_c)
 silently turns a lone high surrogate escape (`"\\ud800"`) into `?` and joins it
 with any following `\\u` escape into another character, and raises a bare
 UnicodeDecodeError on a lone low one; the Python backend keeps every string as
@@ -25,6 +27,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from nkcorpus.build.errors import BuildError
+from nkcorpus.build.export_lines import Fallback, iter_task_bytes, parse_task
 from nkcorpus.build.limits import LIMITS, ReadLimits
 
 _PARSER = ijson.get_backend("python")
@@ -32,11 +35,14 @@ _CHUNK = 1 << 20  # bytes per read: the granularity of max_task_bytes
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def iter_export(path: Path, limits: ReadLimits = LIMITS) -> Iterator[dict[str, Any]]:
+def iter_export(
+    path: Path, limits: ReadLimits = LIMITS, *, fast: bool = True
+) -> Iterator[dict[str, Any]]:
     """Every task of one export, streamed, within `limits`. Raises B101 (not a
     regular file, unreadable, not JSON), B102 (not a list of task objects), B103
     (a task without an integer id) and B111-B118 (a task beyond a limit of
-    `nkcorpus.build.limits`, a lone surrogate, a huge integer, a repeated key)."""
+    `nkcorpus.build.limits`, a lone surrogate, a huge integer, a repeated key).
+    `fast=False` skips the fast path (tests compare the two)."""
     path = Path(path)
     with _open_regular(path, limits) as handle:
         if handle.read(1024).lstrip()[:1] not in (b"[", b""):
@@ -46,10 +52,28 @@ def iter_export(path: Path, limits: ReadLimits = LIMITS) -> Iterator[dict[str, A
                 "export with `nkcorpus studio pull`",
             )
         handle.seek(0)
+        given = 0
+        try:
+            if not fast:
+                raise Fallback("the exact reader was asked for")
+            for raw in iter_task_bytes(handle, limits):
+                task = parse_task(raw, limits)
+                _check_task(task, f"{path}: task at position {given}", limits)
+                yield task
+                given += 1
+            return
+        except Fallback:
+            pass
+        except OSError as exc:
+            raise BuildError("B101", f"{path}: cannot read the export: {exc}") from exc
+        handle.seek(0)
         source = _Source(handle, path, limits)
         events = _PARSER.basic_parse(source, use_float=True, buf_size=_CHUNK)
         try:
-            yield from _read_tasks(events, source)
+            tasks = _read_tasks(events, source)
+            for _ in range(given):  # given by the fast path already
+                next(tasks)
+            yield from tasks
         except OSError as exc:
             raise BuildError("B101", f"{path}: cannot read the export: {exc}") from exc
         except (ijson.JSONError, ValueError) as exc:  # ValueError: a bad escape or UTF-8

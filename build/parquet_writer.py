@@ -4,6 +4,7 @@ The same rows in the same order give byte-identical files: the options below
 are fixed, the Arrow schema (with the `huggingface` features metadata) comes
 from the table's `datasets.Features`, and rows are buffered and written in
 row groups of `BATCH_ROWS`, so memory stays bounded by one batch per file.
+Rows are encoded (class label names to ids) by `nkcorpus.build.row_encoder`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from nkcorpus.build.row_encoder import features_to_encoder
 
 BATCH_ROWS = 256
 WRITER_OPTIONS: dict[str, Any] = {
@@ -38,13 +41,14 @@ class TableWriter:
         self.path = path
         self.features = features
         self.schema = features.arrow_schema
+        self._encode = features_to_encoder(features)
         self.rows = 0
         self._buffer: list[dict[str, Any]] = []
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
 
     def write(self, row: dict[str, Any]) -> None:
-        self._buffer.append(self.features.encode_example(row))
+        self._buffer.append(self._encode(row))
         if len(self._buffer) >= BATCH_ROWS:
             self._flush()
 

@@ -175,7 +175,7 @@ def build_release(
                     scratch, released, report, splits, schema, bar.update,
                     folds=evaluation.folds, predictions=evaluation.predictions,
                 )  # fmt: skip
-            write_docbins(scratch, tables.docs)
+            write_docbins(scratch, tables.docbins)
             used = present_splits(splits.values())
             date = release_date(report.annotations)
             facts = CardFacts(

@@ -10,7 +10,6 @@ from typing import Any
 
 import datasets
 import pyarrow.parquet as pq
-from spacy.tokens import Doc
 
 from nkcorpus.annotation.score import prelabel_report
 from nkcorpus.build.docbin import DocBinWriter, document_row_to_user_data
@@ -32,7 +31,7 @@ def table_path(config: str, split: str) -> str:
 class WrittenTables:
     features: dict[str, datasets.Features]
     stats: ReleaseStats = field(default_factory=ReleaseStats)
-    docs: list[tuple[str, Doc]] = field(default_factory=list)
+    docbins: DocBinWriter = field(default_factory=DocBinWriter)
     prelabel: dict[str, Any] = field(default_factory=dict)
 
 
@@ -84,7 +83,7 @@ def write_tables(
                 for row in table:
                     writers[(config, split)].write(row)
             out.stats.add(rows)
-            out.docs.append((split, doc))
+            out.docbins.add(split, doc)  # compact arrays, not the Doc, are kept
             advance(1)
     finally:
         for writer in writers.values():
@@ -98,8 +97,6 @@ def write_tables(
     return out
 
 
-def write_docbins(folder: Path, docs: Sequence[tuple[str, Doc]]) -> None:
-    writer = DocBinWriter()
-    for split, doc in docs:
-        writer.add(split, doc)
-    writer.write(folder / "spacy")
+def write_docbins(folder: Path, docbins: DocBinWriter) -> None:
+    """`spacy/<split>.spacy` of the docs `write_tables` added to `docbins`."""
+    docbins.write(folder / "spacy")

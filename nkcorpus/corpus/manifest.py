@@ -245,6 +245,9 @@ class Manifest(_Model):
         raise KeyError(doc_id)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_manifest(seeds_dir: Path) -> Manifest:
     """Read and check `seeds_dir/manifest.yaml`; a missing file is an empty manifest."""
     path = Path(seeds_dir) / MANIFEST_NAME
@@ -253,7 +256,8 @@ def load_manifest(seeds_dir: Path) -> Manifest:
     try:
         if not path.is_file():  # a directory or FIFO would fail or hang on read
             raise OSError(f"{path} is not a regular file")
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when built (~10x faster on a large manifest); the same values
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         return Manifest.model_validate(raw)
     except (OSError, UnicodeDecodeError) as exc:
         raise SeedError(

@@ -35,7 +35,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     splits = json.loads((dataset_dir() / "v1.0.0" / "MANIFEST.json").read_text())["splits"]
     released = [d for d in select_released(documents).released if d.doc_id in splits]
     tables = write_tables(folder, released, report, splits, schema, lambda _: None, folds=FOLDS)
-    write_docbins(folder, tables.docs)
+    write_docbins(folder, tables.docbins)
     return folder
 
 
