@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from nkcorpus.build.copies import MergedExports
 from nkcorpus.schema.model import LabelSchema
 
 # The figures the card shows, in order (every figure is in MANIFEST.json).
@@ -29,12 +30,15 @@ def release_agreement(
     reviewers: frozenset[int],
     doc_ids: frozenset[str],
     schema: LabelSchema,
+    merged: MergedExports | None = None,
 ) -> dict[str, Any] | None:
     """The agreement facts of the released documents, or None when no released
     document has two or more annotators."""
     from nkcorpus.annotation.agreement.report import measure_agreement
 
-    report = measure_agreement(exports, schema=schema, reviewers=reviewers, doc_ids=doc_ids)
+    report = measure_agreement(
+        exports, schema=schema, reviewers=reviewers, doc_ids=doc_ids, merged=merged
+    )
     if report.documents == 0:
         return None
     figures = {

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from nkcorpus.annotation.score import ALL, LabelScore, Region, score_regions
 from nkcorpus.build.baseline_predictions import Prediction, baseline_predictions
 from nkcorpus.build.baseline_snippet import EVALUATION_SNIPPET, evaluation_protocol
+from nkcorpus.build.copies import MergedExports
 from nkcorpus.build.folds import assign_folds, fold_members, fold_scheme
 from nkcorpus.build.report import ValidationReport
 from nkcorpus.corpus.documents import CleanDocument
@@ -217,13 +218,14 @@ def release_evaluation(
     report: ValidationReport,
     splits: Mapping[str, str],
     schema: LabelSchema,
+    merged: MergedExports | None = None,
 ) -> ReleaseEvaluation:
     """Folds, baseline predictions and scores of the `released` documents
-    (each with its gold in `report`) under `splits`."""
+    (each with its gold in `report`) under `splits` (`merged`: `exports` already read)."""
     groups = {d.doc_id: d.group for d in released}
     folds = assign_folds(groups, splits)
     texts = {d.doc_id: d.text for d in released}
-    predictions = baseline_predictions(exports, groups, texts=texts, schema=schema)
+    predictions = baseline_predictions(exports, groups, texts=texts, schema=schema, merged=merged)
     gold = {doc_id: report.gold[doc_id].spans for doc_id in groups}
     facts = baseline_scores(gold, predictions, splits, folds, schema.label_names)
     return ReleaseEvaluation(folds, predictions, facts)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nkcorpus.build.checks import Checker
+from nkcorpus.build.copies import MergedExports
 from nkcorpus.build.exports import read_exports
 from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
@@ -46,18 +47,20 @@ def baseline_predictions(
     *,
     texts: Mapping[str, str] | None = None,
     schema: LabelSchema | None = None,
+    merged: MergedExports | None = None,
 ) -> dict[str, Prediction]:
     """doc_id -> the last prediction of its task in the merged `exports`, for
     the `doc_ids` that have one. With `texts` (doc_id -> released text), a
     prediction made on an older text is moved onto it (`reanchor_spans`; spans
     that cannot move are dropped, with their relations). Raises B221 listing
-    every malformed predicted region or relation."""
+    every malformed predicted region or relation. `merged`: `exports` already
+    read (`nkcorpus.build.copies.read_merged_once`)."""
     schema = load_schema() if schema is None else schema
     wanted = set(doc_ids)
     problems: list[Problem] = []
     checker = _PredictionChecker(schema, problems)
     out: dict[str, Prediction] = {}
-    for item in read_exports(exports):
+    for item in read_exports(exports) if merged is None else merged.tasks:
         doc_id, text = item.data.get("doc_id"), item.data.get("text")
         given = item.task.get("predictions")
         if doc_id not in wanted or not isinstance(text, str) or not given:

@@ -14,6 +14,7 @@ Only small per-task summaries (ids of starred annotations) are kept.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,23 @@ def task_doc_id(task: Mapping[str, Any]) -> str | None:
     data = task.get("data")
     doc_id = data.get("doc_id") if isinstance(data, Mapping) else None
     return doc_id if isinstance(doc_id, str) else None
+
+
+@dataclass(frozen=True)
+class MergedExports:
+    """The merged tasks of some exports and what reading them found, read once
+    by `build` and handed to validation, the baseline and agreement."""
+
+    files: list[Path]
+    tasks: list[ExportTask]
+    problems: list[Problem]
+
+
+def read_merged_once(files: Iterable[Path]) -> MergedExports:
+    """`read_merged` kept for every later reader of the same exports."""
+    files = [Path(f) for f in files]
+    problems: list[Problem] = []
+    return MergedExports(files, read_merged(files, problems), problems)
 
 
 def read_merged(files: Iterable[Path], problems: list[Problem]) -> list[ExportTask]:

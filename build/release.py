@@ -41,6 +41,7 @@ from nkcorpus.build.bookkeeping import (
 )
 from nkcorpus.build.card import HOMEPAGE, CardFacts, gold_to_rules, release_card
 from nkcorpus.build.card_sections import prelabel_with_heldout
+from nkcorpus.build.copies import read_merged_once
 from nkcorpus.build.croissant_files import release_date, write_croissant
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.heldout import heldout_prelabel
@@ -128,9 +129,11 @@ def build_release(
         target = _check_new_version(version, dataset_dir)
         documents = load_documents() if documents is None else documents
         schema = load_schema() if schema is None else schema
+        merged = read_merged_once(exports)  # read once, for every reader below
         report = validate_exports(
-            exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers
-        )
+            exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers,
+            merged=merged,
+        )  # fmt: skip
         report.raise_for_problems()
         for note in report.reanchored:
             echo(f"reanchored: {note}")
@@ -158,15 +161,16 @@ def build_release(
         splits = assignment.splits
         for move in assignment.moves:  # into validation, or out of test (`build/splits.py`)
             echo(f"split moved: {move_to_text(move)}")
-        evaluation = release_evaluation(exports, released, report, splits, schema)
+        evaluation = release_evaluation(exports, released, report, splits, schema, merged)
         heldout = heldout_prelabel(  # None without a held-out document (v1.1.0 and before)
             {d.doc_id: report.gold[d.doc_id].spans for d in released}, evaluation.predictions,
             frozen, schema.label_names, rules_sha256(),
         )  # fmt: skip
         echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
         agreement = release_agreement(
-            exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema
-        )
+            exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema,
+            merged,
+        )  # fmt: skip
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
         try:
             bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)

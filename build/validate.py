@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
-from nkcorpus.build.copies import read_merged
+from nkcorpus.build.copies import MergedExports, read_merged_once
 from nkcorpus.build.exports import ExportTask
 from nkcorpus.build.gold import ACCEPTED, annotator_id, split_annotations
 from nkcorpus.build.guideline_checks import guideline_problems
@@ -86,6 +86,7 @@ def validate_exports(
     schema: LabelSchema | None = None,
     reanchor: bool = False,
     reviewers: frozenset[int] | None = None,
+    merged: MergedExports | None = None,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
@@ -94,7 +95,8 @@ def validate_exports(
     annotation gold, `nkcorpus.build.gold`) to `annotation/reviewers.yaml`.
     With `reanchor`, a stale task's spans are moved onto the current text
     (`nkcorpus.build.reanchor`) instead of being an error, and every moved or
-    dropped span is listed in `report.reanchored`.
+    dropped span is listed in `report.reanchored`. `merged`: the exports at
+    `paths` already read (`nkcorpus.build.copies.read_merged_once`).
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
@@ -106,8 +108,9 @@ def validate_exports(
 
         reviewers = load_reviewers().ids
     files = [Path(p) for p in paths]
-    problems: list[Problem] = []
-    tasks = read_merged(files, problems)
+    if merged is None:
+        merged = read_merged_once(files)
+    problems, tasks = list(merged.problems), merged.tasks
     corpus = {d.doc_id: d for d in documents}
     checker = Checker(schema, problems)
     seen: dict[str, ExportTask] = {}

@@ -33,7 +33,7 @@ from typing import Any
 
 from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
-from nkcorpus.build.copies import read_merged
+from nkcorpus.build.copies import MergedExports, read_merged_once
 from nkcorpus.build.exports import ExportTask, parse_timestamp
 from nkcorpus.build.gold import annotator_id, split_annotations
 from nkcorpus.build.regions import result_to_spans
@@ -87,13 +87,15 @@ def read_agreement_input(
     schema: LabelSchema,
     reviewers: frozenset[int],
     doc_ids: frozenset[str] | None = None,
+    merged: MergedExports | None = None,
 ) -> AgreementInput:
     """The tasks with two or more annotators (of `doc_ids` only, when given);
     raises ValidationFailed (B100) listing every problem of the exports' tasks
     or of a measured annotation."""
     files = [Path(p) for p in paths]
-    problems: list[Problem] = []
-    tasks = read_merged(files, problems)
+    if merged is None:
+        merged = read_merged_once(files)
+    problems, tasks = list(merged.problems), merged.tasks
     found = AgreementInput(files=[str(f) for f in files], tasks=len(tasks))
     found.reviewers = sorted(reviewers)
     checker = Checker(schema, problems)

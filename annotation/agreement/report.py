@@ -35,6 +35,7 @@ from nkcorpus.annotation.agreement.figures import (
 )
 from nkcorpus.annotation.agreement.inputs import read_agreement_input
 from nkcorpus.annotation.agreement.tokens import krippendorff_alpha
+from nkcorpus.build.copies import MergedExports
 from nkcorpus.schema.model import LabelSchema, load_schema
 
 
@@ -90,6 +91,7 @@ def measure_agreement(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     doc_ids: frozenset[str] | None = None,
+    merged: MergedExports | None = None,
 ) -> AgreementReport:
     """Read the exports (`inputs.read_agreement_input`) and measure agreement
     on every task with two or more annotators (with `doc_ids`, only on those
@@ -104,7 +106,7 @@ def measure_agreement(
         from nkcorpus.annotation.reviewers import load_reviewers
 
         reviewers = load_reviewers().ids
-    found = read_agreement_input(paths, schema, reviewers, doc_ids)
+    found = read_agreement_input(paths, schema, reviewers, doc_ids, merged)
     documents = [document_counts(task, schema) for task in found.measured]
     summed = total(d.counts for d in documents)
     overall = figures(summed, schema) if documents else {}
