@@ -92,8 +92,18 @@ def build_cli(
         typer.Option("--reanchor", help="Move the spans of stale tasks onto the current text."),
     ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            min=1,
+            help="Processes for the per-document work (default: every available core; "
+            "the release is the same bytes whatever the number).",
+        ),
+    ] = None,
 ) -> None:
     """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
+    from nkcorpus.annotation.tasks_pool import available_cores
     from nkcorpus.build.release import build_release
     from nkcorpus.build.splits import SplitRatios
     from nkcorpus.paths import default_exports
@@ -106,6 +116,7 @@ def build_cli(
             ratios=SplitRatios.parse(split_ratios),
             reanchor=reanchor,
             progress=progress,
+            processes=processes or available_cores(),
             echo=typer.echo,
         )
     except NkError as exc:

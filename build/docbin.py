@@ -60,6 +60,11 @@ class DocBinWriter:
         self._bins.setdefault(split, DocBin(attrs=DOCBIN_ATTRS, store_user_data=True))
         self._bins[split].add(doc)
 
+    def add_bytes(self, split: str, data: bytes) -> None:
+        """Add the docs of a serialised DocBin (same attrs): the same file as adding them."""
+        self._bins.setdefault(split, DocBin(attrs=DOCBIN_ATTRS, store_user_data=True))
+        self._bins[split].merge(DocBin(store_user_data=True).from_bytes(data))
+
     def write(self, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         paths = []

@@ -105,6 +105,7 @@ def build_release(
     copies: Mapping[str, bytes] | None = None,
     frozen: FrozenRules | None = None,
     progress: bool = True,
+    processes: int = 1,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
     """Validate `exports` and write `dataset_dir/v<version>/`; raise, releasing nothing, on error
@@ -117,6 +118,8 @@ def build_release(
     copied into `sources.yaml`) to `seeds/manifest.yaml`; `copies` (the datasheet,
     guidelines and label schema copied into the release) to the repository's files;
     `frozen` (which documents the pre-annotation rules saw) to `frozen.json`.
+    `processes`: how many processes make the documents' rows and Docs (the
+    release is the same bytes whatever the number).
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -178,6 +181,7 @@ def build_release(
                 tables = write_tables(
                     scratch, released, report, splits, schema, bar.update,
                     folds=evaluation.folds, predictions=evaluation.predictions,
+                    processes=processes,
                 )  # fmt: skip
             write_docbins(scratch, tables.docbins)
             used = present_splits(splits.values())

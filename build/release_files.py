@@ -3,8 +3,9 @@ DocBins per split (`croissant.json` is `nkcorpus.build.croissant_files`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,23 @@ import datasets
 import pyarrow.parquet as pq
 
 from nkcorpus.annotation.score import prelabel_report
-from nkcorpus.build.docbin import DocBinWriter, document_row_to_user_data
+from nkcorpus.annotation.tasks_pool import map_in_order
+from nkcorpus.build.docbin import DocBinWriter
+from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
 from nkcorpus.build.parquet_writer import TableWriter
 from nkcorpus.build.report import ValidationReport
 from nkcorpus.build.stats import ReleaseStats
-from nkcorpus.build.tables import PredictionLike, document_to_rows, sentence_nlp, spans_to_doc
+from nkcorpus.build.tables import PredictionLike
 from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.schema.features import schema_to_features
 from nkcorpus.schema.model import LabelSchema
-from nkcorpus.schema.records import schema_to_record_models
+
+BATCH_DOCUMENTS = 16  # documents per batch sent to a worker process
+
+
+def _batched(items: Iterator[DocumentJob], size: int) -> Iterator[list[DocumentJob]]:
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def table_path(config: str, split: str) -> str:
@@ -45,6 +54,7 @@ def write_tables(
     *,
     folds: Mapping[str, int | None] | None = None,
     predictions: Mapping[str, PredictionLike] | None = None,
+    processes: int = 1,
 ) -> WrittenTables:
     """Stream every released document's rows into `data/<config>/<split>-*.parquet`.
 
@@ -53,10 +63,11 @@ def write_tables(
     `predictions` (doc_id -> prediction, `nkcorpus.build.baseline.
     baseline_predictions`) fills the `predictions` table: a doc_id it lacks
     has no row there. Each tokenised doc (for the DocBins) gets its
-    `user_data` (`nkcorpus.build.docbin`)."""
+    `user_data` (`nkcorpus.build.docbin`). Each document's rows and Doc are
+    made by `nkcorpus.build.document_parts.jobs_to_parts`, in batches of
+    `BATCH_DOCUMENTS`, on `processes` processes (the same files whatever the
+    number); rows are written in doc_id order as they come."""
     features = schema_to_features(schema)
-    models = schema_to_record_models(schema)
-    nlp = sentence_nlp()
     out = WrittenTables(features)
     annotations: dict[str, list[dict[str, Any]]] = {}
     for row in report.annotations:
@@ -67,24 +78,27 @@ def write_tables(
         for config in features
         for split in used
     }
-    try:
+
+    def jobs() -> Iterator[DocumentJob]:
         for document in sorted(released, key=lambda d: d.doc_id):
-            gold = report.gold[document.doc_id]
-            split = splits[document.doc_id]
-            own = sorted(annotations.get(document.doc_id, []), key=lambda a: a["annotation_id"])
-            doc = spans_to_doc(nlp, document.text, gold.spans, gold.doc_id)
-            rows = document_to_rows(
-                document, gold, own, split, doc, models, schema,
-                fold=(folds or {}).get(document.doc_id),
-                prediction=(predictions or {}).get(document.doc_id),
+            doc_id = document.doc_id
+            own = sorted(annotations.get(doc_id, []), key=lambda a: a["annotation_id"])
+            yield DocumentJob(
+                document, report.gold[doc_id], own, splits[doc_id],
+                (folds or {}).get(doc_id), (predictions or {}).get(doc_id),
             )  # fmt: skip
-            doc.user_data.update(document_row_to_user_data(rows.tables["documents"][0], split))
-            for config, table in rows.tables.items():
-                for row in table:
-                    writers[(config, split)].write(row)
-            out.stats.add(rows)
-            out.docbins.add(split, doc)  # compact arrays, not the Doc, are kept
-            advance(1)
+
+    batches = ((batch, schema) for batch in _batched(jobs(), BATCH_DOCUMENTS))
+    try:
+        for parts in map_in_order(jobs_to_parts, batches, processes):
+            for part in parts:
+                rows = part.rows
+                for config, table in rows.tables.items():
+                    for row in table:
+                        writers[(config, rows.split)].write(row)
+                out.stats.add(rows)
+                out.docbins.add_bytes(rows.split, part.docbin)
+                advance(1)
     finally:
         for writer in writers.values():
             writer.close()

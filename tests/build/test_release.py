@@ -120,6 +120,16 @@ def test_release_rebuild_is_byte_identical(release: Path, tmp_path: Path) -> Non
     assert _files(again) == _files(release)
 
 
+def test_release_same_bytes_on_two_processes(
+    release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One document per batch, two worker processes: the batches come back in
+    any order and are written in doc_id order, so the files are the same."""
+    monkeypatch.setattr("nkcorpus.build.release_files.BATCH_DOCUMENTS", 1)
+    again = _build(tmp_path / "dataset", processes=2)
+    assert _files(again) == _files(release)
+
+
 def test_release_refuses_an_existing_or_older_version(release: Path) -> None:
     before = _files(release)
     with pytest.raises(BuildError, match=r"B302.*never changes"):

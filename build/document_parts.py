@@ -1,0 +1,88 @@
+"""The per-document work of a build as a pure function over a batch.
+
+`jobs_to_parts` turns each released document (a `DocumentJob`: its text, its
+gold, its annotations, split, fold and baseline prediction) into a
+`DocumentPart`: its rows of every table, checked by the record models, and the
+document tokenised with its spans and `user_data`, as a one-document spaCy
+`DocBin`. It depends on nothing but its arguments and the label schema, so
+`nkcorpus.build.release_files.write_tables` runs it on several processes (in
+batches, results in input order: the release is the same bytes whatever the
+number of processes) and `nkcorpus.build.part_cache` keeps its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import DocBin
+
+from nkcorpus.build.docbin import DOCBIN_ATTRS, document_row_to_user_data
+from nkcorpus.build.report import GoldDocument
+from nkcorpus.build.tables import (
+    DocumentRows,
+    PredictionLike,
+    document_to_rows,
+    sentence_nlp,
+    spans_to_doc,
+)
+from nkcorpus.corpus.documents import CleanDocument
+from nkcorpus.schema.model import LabelSchema
+from nkcorpus.schema.records import RecordModels, schema_to_record_models
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """Everything one released document's rows and Doc depend on."""
+
+    document: CleanDocument
+    gold: GoldDocument
+    annotations: list[dict[str, Any]]
+    split: str
+    fold: int | None
+    prediction: PredictionLike | None
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """One document's rows of every table, and its Doc as a one-document DocBin."""
+
+    rows: DocumentRows
+    docbin: bytes
+
+
+@lru_cache(maxsize=1)
+def _nlp() -> Language:
+    return sentence_nlp()
+
+
+_MODELS: dict[str, RecordModels] = {}  # schema hash -> its record models, per process
+
+
+def _models(schema: LabelSchema) -> RecordModels:
+    if schema.schema_hash not in _MODELS:
+        _MODELS[schema.schema_hash] = schema_to_record_models(schema)
+    return _MODELS[schema.schema_hash]
+
+
+def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
+    """The rows and the Doc of one document (B210 if a span is off the tokens)."""
+    document, gold = job.document, job.gold
+    doc = spans_to_doc(_nlp(), document.text, gold.spans, gold.doc_id)
+    rows = document_to_rows(
+        document, gold, job.annotations, job.split, doc, _models(schema), schema,
+        fold=job.fold, prediction=job.prediction,
+    )  # fmt: skip
+    doc.user_data.update(document_row_to_user_data(rows.tables["documents"][0], job.split))
+    docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    docbin.add(doc)
+    return DocumentPart(rows, docbin.to_bytes())
+
+
+def jobs_to_parts(batch: tuple[Sequence[DocumentJob], LabelSchema]) -> list[DocumentPart]:
+    """`job_to_part` over a batch, in order (one argument, for a process pool)."""
+    jobs, schema = batch
+    return [job_to_part(job, schema) for job in jobs]
