@@ -103,7 +103,7 @@ def build_cli(
     ] = None,
 ) -> None:
     """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
-    from nkcorpus.annotation.tasks_pool import available_cores
+    from nkcorpus.ordered_pool import available_cores
     from nkcorpus.build.release import build_release
     from nkcorpus.build.splits import SplitRatios
     from nkcorpus.paths import default_exports

@@ -13,7 +13,7 @@ import datasets
 import pyarrow.parquet as pq
 
 from nkcorpus.annotation.score import prelabel_report
-from nkcorpus.annotation.tasks_pool import map_in_order
+from nkcorpus.ordered_pool import map_in_order
 from nkcorpus.build.docbin import DocBinWriter
 from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
 from nkcorpus.build.parquet_writer import TableWriter
