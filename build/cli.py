@@ -101,11 +101,20 @@ def build_cli(
             "the release is the same bytes whatever the number).",
         ),
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse and fill out/cache/build-parts/: documents unchanged since the last "
+            "build are not made again (the release is the same bytes either way).",
+        ),
+    ] = True,
 ) -> None:
     """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
-    from nkcorpus.ordered_pool import available_cores
+    from nkcorpus.build.part_cache import default_cache_dir
     from nkcorpus.build.release import build_release
     from nkcorpus.build.splits import SplitRatios
+    from nkcorpus.ordered_pool import available_cores
     from nkcorpus.paths import default_exports
 
     try:
@@ -117,6 +126,7 @@ def build_cli(
             reanchor=reanchor,
             progress=progress,
             processes=processes or available_cores(),
+            cache=default_cache_dir() if cache else None,
             echo=typer.echo,
         )
     except NkError as exc:

@@ -7,7 +7,8 @@ document tokenised with its spans and `user_data`, as a one-document spaCy
 `DocBin`. It depends on nothing but its arguments and the label schema, so
 `nkcorpus.build.release_files.write_tables` runs it on several processes (in
 batches, results in input order: the release is the same bytes whatever the
-number of processes) and `nkcorpus.build.part_cache` keeps its result.
+number of processes) and `nkcorpus.build.part_cache` keeps its result for
+the next build.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import DocBin
@@ -32,6 +33,9 @@ from nkcorpus.build.tables import (
 from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.schema.model import LabelSchema
 from nkcorpus.schema.records import RecordModels, schema_to_record_models
+
+if TYPE_CHECKING:
+    from nkcorpus.build.part_cache import PartCache
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,23 @@ def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
     return DocumentPart(rows, docbin.to_bytes())
 
 
-def jobs_to_parts(batch: tuple[Sequence[DocumentJob], LabelSchema]) -> list[DocumentPart]:
-    """`job_to_part` over a batch, in order (one argument, for a process pool)."""
-    jobs, schema = batch
-    return [job_to_part(job, schema) for job in jobs]
+def jobs_to_parts(
+    batch: tuple[Sequence[DocumentJob], LabelSchema, PartCache | None],
+) -> list[tuple[DocumentPart, bool]]:
+    """`job_to_part` over a batch, in order (one argument, for a process pool),
+    each with whether it came from `cache` (None: no cache); a part made is stored."""
+    from nkcorpus.build.part_cache import job_key
+
+    jobs, schema, cache = batch
+    out = []
+    for job in jobs:
+        key = job_key(job, schema) if cache is not None else ""
+        part = cache.load(key) if cache is not None else None
+        if part is not None:
+            out.append((part, True))
+            continue
+        part = job_to_part(job, schema)
+        if cache is not None:
+            cache.store(key, part)
+        out.append((part, False))
+    return out

@@ -46,6 +46,7 @@ from nkcorpus.build.croissant_files import release_date, write_croissant
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.heldout import heldout_prelabel
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
+from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.provenance import check_provenance
 from nkcorpus.build.release_extras import write_release_extras
 from nkcorpus.build.release_files import write_docbins, write_tables
@@ -106,6 +107,7 @@ def build_release(
     frozen: FrozenRules | None = None,
     progress: bool = True,
     processes: int = 1,
+    cache: Path | None = None,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
     """Validate `exports` and write `dataset_dir/v<version>/`; raise, releasing nothing, on error
@@ -119,7 +121,9 @@ def build_release(
     guidelines and label schema copied into the release) to the repository's files;
     `frozen` (which documents the pre-annotation rules saw) to `frozen.json`.
     `processes`: how many processes make the documents' rows and Docs (the
-    release is the same bytes whatever the number).
+    release is the same bytes whatever the number). `cache`: a folder of
+    per-document parts (`nkcorpus.build.part_cache`) to reuse and fill (None:
+    none); the release is the same bytes with or without it.
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -181,8 +185,10 @@ def build_release(
                 tables = write_tables(
                     scratch, released, report, splits, schema, bar.update,
                     folds=evaluation.folds, predictions=evaluation.predictions,
-                    processes=processes,
+                    processes=processes, cache=PartCache(cache) if cache is not None else None,
                 )  # fmt: skip
+            if cache is not None:
+                echo(f"reused {tables.reused} of {len(released)} document(s) from {cache}")
             write_docbins(scratch, tables.docbins)
             used = present_splits(splits.values())
             date = release_date(report.annotations)

@@ -13,14 +13,15 @@ import datasets
 import pyarrow.parquet as pq
 
 from nkcorpus.annotation.score import prelabel_report
-from nkcorpus.ordered_pool import map_in_order
 from nkcorpus.build.docbin import DocBinWriter
 from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
 from nkcorpus.build.parquet_writer import TableWriter
+from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.report import ValidationReport
 from nkcorpus.build.stats import ReleaseStats
 from nkcorpus.build.tables import PredictionLike
 from nkcorpus.corpus.documents import CleanDocument
+from nkcorpus.ordered_pool import map_in_order
 from nkcorpus.schema.features import schema_to_features
 from nkcorpus.schema.model import LabelSchema
 
@@ -42,6 +43,7 @@ class WrittenTables:
     stats: ReleaseStats = field(default_factory=ReleaseStats)
     docbins: DocBinWriter = field(default_factory=DocBinWriter)
     prelabel: dict[str, Any] = field(default_factory=dict)
+    reused: int = 0  # documents whose rows and Doc came from the part cache
 
 
 def write_tables(
@@ -55,6 +57,7 @@ def write_tables(
     folds: Mapping[str, int | None] | None = None,
     predictions: Mapping[str, PredictionLike] | None = None,
     processes: int = 1,
+    cache: PartCache | None = None,
 ) -> WrittenTables:
     """Stream every released document's rows into `data/<config>/<split>-*.parquet`.
 
@@ -66,7 +69,8 @@ def write_tables(
     `user_data` (`nkcorpus.build.docbin`). Each document's rows and Doc are
     made by `nkcorpus.build.document_parts.jobs_to_parts`, in batches of
     `BATCH_DOCUMENTS`, on `processes` processes (the same files whatever the
-    number); rows are written in doc_id order as they come."""
+    number); rows are written in doc_id order as they come. With `cache`, a
+    document whose part is there is not made again (`out.reused` counts them)."""
     features = schema_to_features(schema)
     out = WrittenTables(features)
     annotations: dict[str, list[dict[str, Any]]] = {}
@@ -88,10 +92,11 @@ def write_tables(
                 (folds or {}).get(doc_id), (predictions or {}).get(doc_id),
             )  # fmt: skip
 
-    batches = ((batch, schema) for batch in _batched(jobs(), BATCH_DOCUMENTS))
+    batches = ((batch, schema, cache) for batch in _batched(jobs(), BATCH_DOCUMENTS))
     try:
         for parts in map_in_order(jobs_to_parts, batches, processes):
-            for part in parts:
+            for part, hit in parts:
+                out.reused += hit
                 rows = part.rows
                 for config, table in rows.tables.items():
                     for row in table:

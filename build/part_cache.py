@@ -1,0 +1,124 @@
+"""A content-addressed cache of the per-document work of a build.
+
+A document's `DocumentPart` (`nkcorpus.build.document_parts`) depends only on
+its `DocumentJob` (text and provenance, gold, annotations, split, fold,
+prediction), the label schema and the code. The cache keeps each part under
+the sha256 of all three, so the next version's build makes again only the
+documents that changed; the release is the same bytes as a cold build (a test
+builds both). The code is fingerprinted by the source of every module of the
+`nkcorpus.build` and `nkcorpus.schema` packages, so an edited module, even
+without a version bump, never reuses a part. The cache lives under
+`out/cache/build-parts/` of the project (never inside a release); deleting it
+only costs time. An entry that cannot be read (a torn or foreign file) is made
+again and rewritten, never trusted.
+
+An entry is `NKPART1\\n`, the sha256 of the rest (32 bytes), the length of
+the rows' JSON (8 bytes, big-endian), the rows as JSON (orjson), then the
+one-document DocBin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+from nkcorpus.build.document_parts import DocumentJob, DocumentPart
+from nkcorpus.build.tables import DocumentRows
+from nkcorpus.schema.model import LabelSchema
+
+MAGIC = b"NKPART1\n"
+
+
+def default_cache_dir() -> Path:
+    """`out/cache/build-parts/` of the project (`NKCORPUS_ROOT` or this checkout)."""
+    from nkcorpus.paths import project_root
+
+    return project_root() / "out" / "cache" / "build-parts"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 of the source of every module the per-document work can run."""
+    import nkcorpus.build
+    import nkcorpus.schema
+
+    digest = hashlib.sha256()
+    for package in (nkcorpus.build, nkcorpus.schema):
+        folder = Path(package.__file__).parent
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def job_key(job: DocumentJob, schema: LabelSchema) -> str:
+    """The cache key of `job` under `schema` and the current code."""
+    body = orjson.dumps(job, default=_plain, option=orjson.OPT_SORT_KEYS)
+    head = f"{code_fingerprint()}\0{schema.schema_hash}\0".encode()
+    return hashlib.sha256(head + body).hexdigest()
+
+
+@dataclass(frozen=True)
+class PartCache:
+    """Parts by key under `folder` (created on first store)."""
+
+    folder: Path
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.part"
+
+    def load(self, key: str) -> DocumentPart | None:
+        """The stored part, or None if absent or unreadable."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        return _decode(data)
+
+    def store(self, key: str, part: DocumentPart) -> None:
+        """Write `part` atomically (a temporary file renamed into place)."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = orjson.dumps(
+            {"doc_id": part.rows.doc_id, "split": part.rows.split, "tables": part.rows.tables}
+        )
+        payload = len(rows).to_bytes(8, "big") + rows + part.docbin
+        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(scratch, path)
+        except BaseException:
+            Path(scratch).unlink(missing_ok=True)
+            raise
+
+
+def _decode(data: bytes) -> DocumentPart | None:
+    head = len(MAGIC) + 32
+    if (
+        not data.startswith(MAGIC)
+        or hashlib.sha256(data[head:]).digest() != data[len(MAGIC) : head]
+    ):
+        return None
+    start = head + 8
+    size = int.from_bytes(data[head:start], "big")
+    try:
+        rows = orjson.loads(data[start : start + size])
+        document_rows = DocumentRows(rows["doc_id"], rows["split"], rows["tables"])
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    docbin = data[start + size :]
+    return DocumentPart(document_rows, docbin) if docbin else None
