@@ -56,6 +56,7 @@ from nkcorpus.corpus.documents import CleanDocument, load_documents
 from nkcorpus.corpus.manifest import MANIFEST_NAME, Manifest, load_manifest
 from nkcorpus.corpus.release import select_released
 from nkcorpus.lock import folder_lock
+from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.paths import seeds_dir
 from nkcorpus.schema.model import LabelSchema, load_schema
 
@@ -108,6 +109,7 @@ def build_release(
     progress: bool = True,
     processes: int = 1,
     cache: Path | None = None,
+    runner: MapInOrder = map_in_order,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
     """Validate `exports` and write `dataset_dir/v<version>/`; raise, releasing nothing, on error
@@ -123,7 +125,8 @@ def build_release(
     `processes`: how many processes make the documents' rows and Docs (the
     release is the same bytes whatever the number). `cache`: a folder of
     per-document parts (`nkcorpus.build.part_cache`) to reuse and fill (None:
-    none); the release is the same bytes with or without it.
+    none); the release is the same bytes with or without it. `runner`: what
+    maps the per-document batch function (`nkcorpus.ordered_pool.MapInOrder`).
     """
     parse_version(version)
     version = version.removeprefix("v")
@@ -186,6 +189,7 @@ def build_release(
                     scratch, released, report, splits, schema, bar.update,
                     folds=evaluation.folds, predictions=evaluation.predictions,
                     processes=processes, cache=PartCache(cache) if cache is not None else None,
+                    runner=runner,
                 )  # fmt: skip
             if cache is not None:
                 echo(f"reused {tables.reused} of {len(released)} document(s) from {cache}")

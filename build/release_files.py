@@ -21,7 +21,7 @@ from nkcorpus.build.report import ValidationReport
 from nkcorpus.build.stats import ReleaseStats
 from nkcorpus.build.tables import PredictionLike
 from nkcorpus.corpus.documents import CleanDocument
-from nkcorpus.ordered_pool import map_in_order
+from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.schema.features import schema_to_features
 from nkcorpus.schema.model import LabelSchema
 
@@ -58,6 +58,7 @@ def write_tables(
     predictions: Mapping[str, PredictionLike] | None = None,
     processes: int = 1,
     cache: PartCache | None = None,
+    runner: MapInOrder = map_in_order,
 ) -> WrittenTables:
     """Stream every released document's rows into `data/<config>/<split>-*.parquet`.
 
@@ -70,7 +71,9 @@ def write_tables(
     made by `nkcorpus.build.document_parts.jobs_to_parts`, in batches of
     `BATCH_DOCUMENTS`, on `processes` processes (the same files whatever the
     number); rows are written in doc_id order as they come. With `cache`, a
-    document whose part is there is not made again (`out.reused` counts them)."""
+    document whose part is there is not made again (`out.reused` counts them).
+    `runner` maps the batch function over the batches in order (default: a
+    local process pool, `nkcorpus.ordered_pool.map_in_order`)."""
     features = schema_to_features(schema)
     out = WrittenTables(features)
     annotations: dict[str, list[dict[str, Any]]] = {}
@@ -94,7 +97,7 @@ def write_tables(
 
     batches = ((batch, schema, cache) for batch in _batched(jobs(), BATCH_DOCUMENTS))
     try:
-        for parts in map_in_order(jobs_to_parts, batches, processes):
+        for parts in runner(jobs_to_parts, batches, processes):
             for part, hit in parts:
                 out.reused += hit
                 rows = part.rows

@@ -13,6 +13,9 @@ from typing import TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+MapInOrder = Callable[[Callable[[In], Out], Iterable[In], int], Iterator[Out]]
+"""What runs a batch function over batches, results in input order: `map_in_order`
+here, or another engine with the same contract (fn, items, processes)."""
 
 
 def available_cores() -> int:
