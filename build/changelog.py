@@ -11,7 +11,7 @@ of the process, keyed by the folder and the sha256 of its manifest.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from nkcorpus.build.card import CardFacts
-from nkcorpus.build.diff import decode_value, diff_to_markdown, diff_versions
+from nkcorpus.build.diff import diff_to_markdown, diff_versions
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.manifest import MANIFEST_NAME, read_manifest
 from nkcorpus.build.splits import SPLITS
@@ -37,14 +37,23 @@ _FACTS: dict[tuple[str, str], CardFacts] = {}
 _ENTRIES: dict[tuple[tuple[str, str], tuple[str, str] | None], str] = {}
 
 
-def _table(folder: Path, config: str, split: str) -> pa.Table:
+def _parquet_files(folder: Path, config: str, split: str) -> list[pq.ParquetFile]:
     paths = sorted((folder / "data" / config).glob(f"{split}-*.parquet"))
     if not paths:
         raise FileNotFoundError(f"no data/{config}/{split}-*.parquet")
-    return pa.concat_tables([pq.read_table(path) for path in paths])
+    return [pq.ParquetFile(path) for path in paths]
+
+
+def _row_groups(files: Sequence[pq.ParquetFile]) -> Iterator[pa.Table]:
+    """Every row group of `files`, one in memory at a time."""
+    for file in files:
+        for index in range(file.num_row_groups):
+            yield file.read_row_group(index)
 
 
 def _facts(folder: Path, manifest: dict[str, Any]) -> CardFacts:
+    """Read back by row group (memory bounded by one row group, not the
+    release): the sizes and rows of every table, and the counts of the card."""
     card = (folder / README).read_text(encoding="utf-8")
     header = yaml.load(card.split("---\n", 2)[1], Loader=_LOADER)  # C or pure-Python SafeLoader
     configs = [c["config_name"] for c in header["configs"]]
@@ -53,21 +62,24 @@ def _facts(folder: Path, manifest: dict[str, Any]) -> CardFacts:
     features: dict[str, datasets.Features] = {}
     stats = ReleaseStats()
     for split in splits:
-        tables = {config: _table(folder, config, split) for config in configs}
-        for config, table in tables.items():
-            features[config] = datasets.Features.from_arrow_schema(table.schema)
-            stats.rows[(config, split)] = table.num_rows
-            stats.arrow_bytes[(config, split)] = table.nbytes
         counts = stats.splits[split] = SplitStats()
-        for row in tables["documents"].to_pylist():
-            row = decode_value(row, dict(features["documents"]))
-            counts.documents += 1
-            counts.spans.update(span["label"] for span in row["spans"])
-            counts.relations.update(relation["type"] for relation in row["relations"])
-        tokens = tables["tokens"].column("tokens")
-        counts.sentences = tables["tokens"].num_rows
-        counts.tokens = pc.sum(pc.list_value_length(tokens)).as_py() or 0
-        counts.annotations = tables["annotations"].num_rows
+        for config in configs:
+            files = _parquet_files(folder, config, split)
+            features[config] = datasets.Features.from_arrow_schema(files[0].schema_arrow)
+            rows = nbytes = 0
+            for group in _row_groups(files):
+                rows += group.num_rows
+                nbytes += group.nbytes  # the sum is the whole table's nbytes
+                if config == "documents":
+                    _count_documents(group, features[config], counts)
+                elif config == "tokens":
+                    counts.tokens += (
+                        pc.sum(pc.list_value_length(group.column("tokens"))).as_py() or 0
+                    )
+            stats.rows[(config, split)] = rows
+            stats.arrow_bytes[(config, split)] = nbytes
+        counts.sentences = stats.rows[("tokens", split)]
+        counts.annotations = stats.rows[("annotations", split)]
     return CardFacts(
         version=folder.name[1:],
         features={config: features[config] for config in configs},
@@ -79,6 +91,18 @@ def _facts(folder: Path, manifest: dict[str, Any]) -> CardFacts:
         schema_version=manifest["schema_version"],
         schema_hash=manifest["schema_sha256"],
     )
+
+
+def _count_documents(group: pa.Table, features: datasets.Features, counts: SplitStats) -> None:
+    """Documents, span labels and relation types of one row group, in row order."""
+    counts.documents += group.num_rows
+    for column, field, feature in (
+        ("spans", "label", features["spans"].feature["label"]),
+        ("relations", "type", features["relations"].feature["type"]),
+    ):
+        ids = pc.struct_field(pc.list_flatten(group.column(column)), field).to_pylist()
+        found = counts.spans if column == "spans" else counts.relations
+        found.update(feature.names[i] for i in ids)
 
 
 def _key(folder: Path) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.language import Language
 
 Span = Mapping[str, Any]
@@ -46,7 +47,14 @@ class Sentences:
         doc = _nlp()(text)
         self.text = text
         self._starts = [s.start_char for s in doc.sents]
-        self._tokens = [(t.idx, t.idx + len(t), t.lower_) for t in doc if not t.is_space]
+        # columns, not Token objects (a Token per word was most of validation's time)
+        starts, lengths, spaces, lowers = doc.to_array([IDX, LENGTH, IS_SPACE, LOWER]).T.tolist()
+        strings = doc.vocab.strings
+        self._tokens = [
+            (start, start + length, strings[lower])
+            for start, length, space, lower in zip(starts, lengths, spaces, lowers, strict=True)
+            if not space
+        ]
         self._token_starts = [t[0] for t in self._tokens]
 
     def index(self, offset: int) -> int:

@@ -30,6 +30,13 @@ WRITER_OPTIONS: dict[str, Any] = {
 }
 
 
+def parquet_nbytes(path: Path) -> int:
+    """The in-memory (Arrow) size of a Parquet file's table, read one row group
+    at a time: the sum over row groups equals `pq.read_table(path).nbytes`."""
+    file = pq.ParquetFile(path)
+    return sum(file.read_row_group(index).nbytes for index in range(file.num_row_groups))
+
+
 class TableWriter:
     """Append rows (plain dicts) to one Parquet file; `close` writes what is buffered.
 

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-import pyarrow.parquet as pq
 
 from nkcorpus.annotation.score import prelabel_report
 from nkcorpus.build.docbin import DocBinWriter
 from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
-from nkcorpus.build.parquet_writer import TableWriter
+from nkcorpus.build.parquet_writer import TableWriter, parquet_nbytes
 from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.report import ValidationReport
 from nkcorpus.build.stats import ReleaseStats
@@ -111,7 +110,7 @@ def write_tables(
         for writer in writers.values():
             writer.close()
     for key, writer in writers.items():
-        out.stats.arrow_bytes[key] = pq.read_table(writer.path).nbytes
+        out.stats.arrow_bytes[key] = parquet_nbytes(writer.path)
     newest = Path(report.files[-1])
     scores = prelabel_report(newest, reviewers=frozenset(report.reviewers)).scores
     out.prelabel = {"export": newest.name}
