@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.score import prelabel_report, report_to_text
-from nkcorpus.annotation.tasks import write_tasks
+from nkcorpus.annotation.tasks import write_seed_tasks
 from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
+from nkcorpus.ordered_pool import available_cores
 from nkcorpus.paths import annotation_dir
 
 app = typer.Typer(add_completion=False, no_args_is_help=True)
-
-
-def _load_documents() -> list[Any]:
-    from nkcorpus.corpus.documents import load_documents
-
-    return load_documents()
 
 
 @app.command("tasks")
@@ -32,14 +27,25 @@ def tasks_cli(
         typer.Option("--out", help="Where to write (default: annotation/tasks.json)."),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Docs per nlp.pipe batch.")
+        int, typer.Option("--batch-size", min=1, help="Docs per batch (one unit of work).")
     ] = 32,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes", min=1, help="Worker processes (default: one per available core)."
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
     """Write the Label Studio import file: one pre-annotated task per cleaned document."""
     try:
         out_path = out if out is not None else annotation_dir() / "tasks.json"
-        summary = write_tasks(_load_documents(), out_path, batch_size, progress=progress)
+        summary = write_seed_tasks(
+            out_path,
+            batch_size=batch_size,
+            processes=processes or available_cores(),
+            progress=progress,
+        )
     except NkError as exc:
         fail(exc)
     regions = ", ".join(f"{label} {n}" for label, n in summary.regions.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,15 @@ from typer.testing import CliRunner
 from nkcorpus.annotation import cli
 from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.studio.tasks_file import read_tasks
-from nkcorpus.annotation.tasks import TASK_FIELDS, tasks_to_json, write_atomically, write_tasks
+from nkcorpus.annotation.tasks import (
+    TASK_FIELDS,
+    tasks_to_json,
+    write_atomically,
+    write_seed_tasks,
+    write_tasks,
+)
 from nkcorpus.corpus.documents import load_documents
+from nkcorpus.corpus.manifest import load_manifest, save_manifest
 from nkcorpus.schema.model import load_schema
 
 
@@ -107,24 +115,48 @@ def test_tasks_write_atomically_reports_an_unwritable_path(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tasks.json"]
 
 
-def test_tasks_cli_writes_the_default_file_under_the_repository(tmp_path, monkeypatch):
-    monkeypatch.setenv("NKCORPUS_ROOT", str(tmp_path))
-    monkeypatch.setattr(cli, "_load_documents", lambda: DOCS)
-    result = CliRunner().invoke(cli.app, ["tasks", "--no-progress"])
+def _small_project(root: Path, seeds_dir: Path, doc_ids: list[str]) -> Path:
+    """A project under `root` whose seeds are `doc_ids` of the repository's seeds."""
+    manifest = load_manifest(seeds_dir)
+    entries = tuple(e for e in manifest.documents if e.doc_id in doc_ids)
+    (root / "seeds").mkdir(parents=True)
+    for entry in entries:
+        shutil.copy(seeds_dir / entry.file, root / "seeds" / entry.file)
+    save_manifest(root / "seeds", manifest.model_copy(update={"documents": entries}))
+    return root
+
+
+def test_tasks_cli_writes_the_default_file_under_the_repository(tmp_path, monkeypatch, seeds_dir):
+    ids = sorted(e.doc_id for e in load_manifest(seeds_dir).documents)[:2]
+    monkeypatch.setenv("NKCORPUS_ROOT", str(_small_project(tmp_path, seeds_dir, ids)))
+    result = CliRunner().invoke(cli.app, ["tasks", "--no-progress", "--processes", "1"])
     assert result.exit_code == 0, result.output
     assert "2 task(s)" in result.output
-    assert json.loads(Path(tmp_path / "annotation" / "tasks.json").read_text())
+    tasks = json.loads(Path(tmp_path / "annotation" / "tasks.json").read_text())
+    assert [t["data"]["doc_id"] for t in tasks] == ids
 
 
-def test_tasks_cli_writes_to_out_and_reports_errors_with_status_1(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "_load_documents", lambda: DOCS)
+def test_tasks_cli_writes_to_out_and_reports_errors_with_status_1(tmp_path, monkeypatch, seeds_dir):
+    ids = sorted(e.doc_id for e in load_manifest(seeds_dir).documents)[:2]
+    root = _small_project(tmp_path / "project", seeds_dir, ids)
+    monkeypatch.setenv("NKCORPUS_ROOT", str(root))
     out = tmp_path / "elsewhere.json"
     result = CliRunner().invoke(cli.app, ["tasks", "--out", str(out), "--no-progress"])
-    assert result.exit_code == 0 and out.is_file()
-    monkeypatch.setattr(cli, "_load_documents", lambda: [*DOCS, DOCS[0]])
+    assert result.exit_code == 0 and out.is_file(), result.output
+    seed = root / "seeds" / load_manifest(root / "seeds").documents[0].file
+    seed.write_text(seed.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    before = out.read_bytes()
     result = CliRunner().invoke(cli.app, ["tasks", "--out", str(out), "--no-progress"])
     assert result.exit_code == 1
-    assert "A210" in result.output
+    assert "D039" in result.output and "D031" in result.output and seed.name in result.output
+    assert out.read_bytes() == before  # nothing written when a seed is wrong
+
+
+def test_tasks_cli_refuses_zero_processes(tmp_path, monkeypatch):
+    monkeypatch.setenv("NKCORPUS_ROOT", str(tmp_path))
+    result = CliRunner().invoke(cli.app, ["tasks", "--processes", "0", "--no-progress"])
+    assert result.exit_code == 2  # typer's usage error: --processes has min=1
+    assert not (tmp_path / "annotation" / "tasks.json").exists()
 
 
 def test_tasks_committed_file_is_up_to_date(tmp_path, seeds_dir, repo_root):
@@ -135,3 +167,31 @@ def test_tasks_committed_file_is_up_to_date(tmp_path, seeds_dir, repo_root):
     assert committed.read_bytes() == (tmp_path / "tasks.json").read_bytes(), (
         "annotation/tasks.json is stale: run `nkcorpus tasks` and commit it"
     )
+
+
+def test_tasks_write_tasks_is_byte_identical_for_one_and_two_processes(tmp_path, seeds_dir):
+    documents = load_documents(seeds_dir)
+    one = write_tasks(documents, tmp_path / "one.json", 4, progress=False, processes=1)
+    two = write_tasks(documents, tmp_path / "two.json", 4, progress=False, processes=2)
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+    assert one == two.model_copy(update={"out_path": one.out_path})
+    assert two.tasks == len(documents)
+
+
+def test_tasks_write_seed_tasks_equals_write_tasks_of_the_loaded_documents(tmp_path, seeds_dir):
+    streamed = write_seed_tasks(tmp_path / "s.json", seeds_dir, 8, progress=False, processes=2)
+    loaded = write_tasks(load_documents(seeds_dir), tmp_path / "l.json", progress=False)
+    assert (tmp_path / "s.json").read_bytes() == (tmp_path / "l.json").read_bytes()
+    assert streamed.sha256 == loaded.sha256 and streamed.regions == loaded.regions
+
+
+def test_tasks_write_tasks_of_no_documents_is_an_empty_list(tmp_path):
+    summary = write_tasks([], tmp_path / "tasks.json", progress=False, processes=2)
+    assert (tmp_path / "tasks.json").read_text(encoding="utf-8") == "[]\n" == tasks_to_json([])
+    assert summary.tasks == 0 and set(summary.regions.values()) == {0}
+
+
+def test_tasks_write_tasks_refuses_zero_processes(tmp_path):
+    with pytest.raises(AnnotationError, match=r"A213.*got 0"):
+        write_tasks(DOCS, tmp_path / "tasks.json", progress=False, processes=0)
+    assert not (tmp_path / "tasks.json").exists()
