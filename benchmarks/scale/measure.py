@@ -1,11 +1,15 @@
 """Run one contender as its own process and measure it: wall time, CPU time,
 and peak memory from the operating system.
 
-Two peaks are recorded: `rss_os`, the kernel's own figure for the process
+Three peaks are recorded: `rss_os`, the kernel's own figure for the process
 (`ru_maxrss` of `wait4`: the largest resident set of the process or of any
-descendant it waited for), and `rss_tree`, the largest sum of the resident
-sets of the process and all its descendants, sampled from `/proc` every
-`interval` seconds (what a pool of worker processes costs together). A
+descendant it waited for); `pss_tree`, the largest sum of the proportional
+set sizes (`Pss` of `/proc/PID/smaps_rollup`: a page shared by k processes
+counts 1/k in each) of the process and all its descendants, sampled every
+`interval` seconds: what a pool of worker processes costs together; and
+`rss_tree`, the same sum of resident sets, which counts every page a forked
+worker shares with its parent again (kept to show the difference). The peak
+reported is the larger of `rss_os` and `pss_tree`. A
 contender that runs past `timeout` seconds, or whose tree passes `max_rss`
 bytes, is killed (its whole process group) and reported as such.
 """
@@ -33,11 +37,12 @@ class Measurement:
     cpu_s: float
     rss_os: int
     rss_tree: int
+    pss_tree: int
     log: str
 
     @property
     def peak_rss(self) -> int:
-        return max(self.rss_os, self.rss_tree)
+        return max(self.rss_os, self.pss_tree)
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "peak_rss": self.peak_rss}
@@ -58,6 +63,12 @@ def _parents() -> dict[int, int]:
 
 def tree_rss(root: int) -> int:
     """The summed resident set, in bytes, of `root` and every descendant."""
+    return tree_memory(root)[0]
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """The summed resident and proportional set sizes, in bytes, of `root`
+    and every descendant."""
     parents = _parents()
     tree, frontier = {root}, [root]
     while frontier:
@@ -65,14 +76,18 @@ def tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier += children
-    total = 0
+    rss = pss = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
+                rss += int(handle.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                pss += next(
+                    int(line.split()[1]) * 1024 for line in handle if line.startswith(b"Pss:")
+                )
+        except (OSError, IndexError, ValueError, StopIteration):
             continue
-    return total
+    return rss, pss
 
 
 def run_measured(
@@ -94,17 +109,18 @@ def run_measured(
             list(command), cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        status, peak, next_sample = "ok", 0, 0.0
+        status, peak, peak_pss, next_sample = "ok", 0, 0, 0.0
         while True:
             pid, wait_status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             now = time.perf_counter()
             if now >= next_sample:
-                peak = max(peak, tree_rss(process.pid))
+                rss, pss = tree_memory(process.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 next_sample = now + interval
             over_time = now - started > timeout
-            if over_time or (max_rss is not None and peak > max_rss):
+            if over_time or (max_rss is not None and peak_pss > max_rss):
                 status = "timeout" if over_time else "memory"
                 os.killpg(process.pid, signal.SIGKILL)  # our own child's group, by its id
                 pid, wait_status, usage = os.wait4(process.pid, 0)
@@ -121,5 +137,6 @@ def run_measured(
         cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
         rss_os=usage.ru_maxrss * 1024,  # Linux reports KiB
         rss_tree=peak,
+        pss_tree=peak_pss,
         log=str(log),
     )

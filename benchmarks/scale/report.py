@@ -122,8 +122,9 @@ def report_lines(figures: Mapping[str, Any]) -> list[str]:
         for name, found in run["contenders"].items():
             lines.append(_row(int(n), name, found))
     lines += ["", "per s: tasks per second; documents per second for tasks, seeds_summary "
-              "and dedup. peak RSS: the larger of the OS's ru_maxrss and the sampled sum over "
-              "the process tree.", "", "targets (issue 13):"]  # fmt: skip
+              "and dedup. peak RSS: the larger of the OS's ru_maxrss and the sampled sum of "
+              "proportional set sizes (PSS) over the process tree.", "",
+              "targets (issue 13):"]  # fmt: skip
     for t in figures["targets"]:
         value = "-" if t["value"] is None else f"{t['value']:.2f}"
         lines.append(f"- {t['tasks']:,} tasks: {t['target']}: {value} ({t['note']})")

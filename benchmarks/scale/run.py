@@ -32,6 +32,7 @@ from typing import Any
 from benchmarks.scale.measure import Measurement, run_measured
 from benchmarks.scale.report import machine, print_report, targets
 from benchmarks.scale.settings import DEFAULTS, exports_fingerprint, parameters
+from nkcorpus.ordered_pool import available_cores
 
 REPO = Path(__file__).resolve().parents[2]
 NKCORPUS = Path(sys.executable).parent / "nkcorpus"
@@ -96,9 +97,13 @@ def differing_files(a: Path, b: Path) -> list[str]:
     )
 
 
-def run_once(gen: dict, folder: Path, run: Path, only: set[str], limits: dict) -> dict:
-    """Every contender once; returns name -> Measurement.to_json() (+ facts)."""
+def run_once(
+    gen: dict, folder: Path, run: Path, only: set[str], limits: dict, processes: int = 1
+) -> dict:
+    """Every contender once; returns name -> Measurement.to_json() (+ facts).
+    `processes`: the `--processes` of the `nkcorpus` commands that take it."""
     project = folder / "project"
+    shutil.rmtree(project / "out" / "cache", ignore_errors=True)  # the build starts cold
     env = {"NKCORPUS_ROOT": str(project), "TQDM_DISABLE": "1", "HF_DATASETS_OFFLINE": "1"}
     base, variant = gen["base_exports"], gen["variant_exports"]
     dataset, cold = run / "dataset", run / "cold" / "dataset"
@@ -106,7 +111,7 @@ def run_once(gen: dict, folder: Path, run: Path, only: set[str], limits: dict) -
     def build(version: str, exports: list[str], into: Path) -> list[str]:
         flags = [arg for path in exports for arg in ("--export", path)]
         return [str(NKCORPUS), "build", "--version", version, *flags, "--dataset-dir", str(into),
-                "--no-progress"]  # fmt: skip
+                "--no-progress", "--processes", str(processes)]  # fmt: skip
 
     module = [sys.executable, "-m", "benchmarks.scale.contenders"]
     commands = {
@@ -118,7 +123,8 @@ def run_once(gen: dict, folder: Path, run: Path, only: set[str], limits: dict) -
         "incremental": (build("0.0.2", variant, dataset), project, env),
         "cold_variant": (build("0.0.2", variant, cold), run / "cold" / "project",
                          {**env, "NKCORPUS_ROOT": str(run / "cold" / "project")}),
-        "tasks": ([str(NKCORPUS), "tasks", "--out", str(run / "tasks.json")], project, env),
+        "tasks": ([str(NKCORPUS), "tasks", "--out", str(run / "tasks.json"), "--no-progress",
+                   "--processes", str(processes)], project, env),
         "seeds_summary": ([str(NKCORPUS), "seeds", "summary", "--json"], project, env),
         "dedup": ([*module, "dedup", str(folder), str(run / "dedup")], REPO, {}),
     }  # fmt: skip
@@ -163,7 +169,7 @@ def median_of(repeats: list[dict[str, Any]], count: int) -> dict[str, Any]:
         failed = next(r for r in repeats if r.get("status") != "ok")
         return {**failed, "repeats": len(repeats)}
     merged = dict(ok[0])
-    for key in ("wall_s", "cpu_s", "rss_os", "rss_tree", "peak_rss"):
+    for key in ("wall_s", "cpu_s", "rss_os", "rss_tree", "pss_tree", "peak_rss"):
         merged[key] = statistics.median(r[key] for r in ok)
     merged["per_s"] = round(count / merged["wall_s"], 1) if merged["wall_s"] else None
     merged["repeats"] = len(repeats)
@@ -185,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--tasks-per-file", type=int, default=DEFAULTS["tasks_per_file"])
     parser.add_argument("--indent", action="store_true", help="exports in studio pull's format")
     parser.add_argument("--keep-outputs", action="store_true", help="keep releases and outputs")
+    parser.add_argument("--processes", type=int, default=available_cores(),
+                        help="--processes of build and tasks (default: every core)")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = [int(n.replace("_", "")) for n in args.tasks.split(",") if n.strip()]
     only = {c.strip() for c in args.only.split(",") if c.strip()}
@@ -202,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             run = folder / "runs" / f"r{r}"
             if run.exists():
                 shutil.rmtree(run)
-            for name, result in run_once(gen, folder, run, only, limits).items():
+            for name, result in run_once(gen, folder, run, only, limits, args.processes).items():
                 repeats.setdefault(name, []).append(result)
             if not args.keep_outputs:
                 for child in run.iterdir():

@@ -40,8 +40,22 @@ def test_tree_sums_a_process_and_its_children(tmp_path: Path) -> None:
     # 100 MiB held by the parent while the child holds 150 MiB: the tree holds 250 MiB
     # at once, while ru_maxrss is the larger of the two processes' own peaks
     assert found.rss_tree >= 250 * MIB
+    assert found.pss_tree >= 250 * MIB  # nothing shared: proportional = resident
     assert found.rss_os < 250 * MIB
-    assert found.peak_rss == found.rss_tree
+    assert found.peak_rss == found.pss_tree
+
+
+def test_pages_a_forked_worker_shares_count_once(tmp_path: Path) -> None:
+    """A forked child maps the parent's 200 MiB without copying it: the summed
+    resident sets count it twice, the summed proportional sets once."""
+    code = HOLD.format(mib=200) + (
+        "import os\npid = os.fork()\nif pid == 0:\n    time.sleep(2); os._exit(0)\n"
+        "os.waitpid(pid, 0)"
+    )
+    found = run_measured(_python(code), log=tmp_path / "f.log", interval=0.1)
+    assert found.status == "ok"
+    assert found.rss_tree >= 400 * MIB  # 200 MiB in each resident set
+    assert 200 * MIB <= found.pss_tree < 300 * MIB  # 100 + 100 MiB, plus two interpreters
 
 
 def test_a_contender_past_its_timeout_is_killed(tmp_path: Path) -> None:
