@@ -14,7 +14,7 @@ from nkcorpus.annotation.score import prelabel_report, report_to_text
 from nkcorpus.annotation.tasks import write_seed_tasks
 from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
-from nkcorpus.ordered_pool import available_cores
+from nkcorpus.ordered_pool import Runner, available_cores, pick_runner
 from nkcorpus.paths import annotation_dir
 
 app = typer.Typer(add_completion=False, no_args_is_help=True)
@@ -36,6 +36,14 @@ def tasks_cli(
         ),
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    runner: Annotated[
+        Runner,
+        typer.Option(
+            "--runner",
+            help="What runs the batches: `local` processes, or `ray` (Ray Data on a local Ray "
+            "instance of --processes CPUs; the `ray` extra). The same bytes either way.",
+        ),
+    ] = Runner.local,
 ) -> None:
     """Write the Label Studio import file: one pre-annotated task per cleaned document."""
     try:
@@ -45,6 +53,7 @@ def tasks_cli(
             batch_size=batch_size,
             processes=processes or available_cores(),
             progress=progress,
+            runner=pick_runner(runner),  # B330 before any work when Ray is missing
         )
     except NkError as exc:
         fail(exc)

@@ -44,7 +44,7 @@ from nkcorpus.annotation.tasks_batches import (
 from nkcorpus.atomic import atomic_write_text
 from nkcorpus.corpus.manifest import load_manifest
 from nkcorpus.errors import NkError, ValidationFailed
-from nkcorpus.ordered_pool import map_in_order
+from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.paths import seeds_dir as default_seeds_dir
 from nkcorpus.schema.model import load_schema
 
@@ -179,9 +179,10 @@ def _run(
     processes: int,
     progress: bool,
     seeds: str = "seeds",
+    runner: MapInOrder = map_in_order,
 ) -> TasksSummary:
     processes = min(processes, max(1, -(-len(items) // batch_size)))  # no idle workers
-    with closing(map_in_order(work, _batched(items, batch_size), processes)) as batches:
+    with closing(runner(work, _batched(items, batch_size), processes)) as batches:
         return _stream_to_file(Path(out_path), batches, len(items), progress, seeds)
 
 
@@ -212,9 +213,12 @@ def write_seed_tasks(
     *,
     progress: bool = True,
     processes: int = 1,
+    runner: MapInOrder = map_in_order,
 ) -> TasksSummary:
     """`write_tasks` over every document of the seeds' manifest, each cleaned
     inside its batch, so no more than the batches in flight are in memory.
+    `runner` maps the batches (default: local processes; a Ray runner builds
+    the default pipeline once in each of its workers).
     Raises D039 listing every seed that does not match the manifest (and then
     writes nothing), and what `write_tasks` raises."""
     folder = Path(seeds_dir) if seeds_dir is not None else default_seeds_dir()
@@ -222,4 +226,4 @@ def write_seed_tasks(
     _check((e.doc_id for e in entries), batch_size, processes)
     use_pipeline()
     work = partial(entries_to_batch, folder, batch_size=batch_size)
-    return _run(work, entries, out_path, batch_size, processes, progress, str(folder))
+    return _run(work, entries, out_path, batch_size, processes, progress, str(folder), runner)

@@ -17,6 +17,7 @@ from nkcorpus.build.card import HUB_REPO_ID
 from nkcorpus.build.errors import BuildError
 from nkcorpus.cli_errors import fail
 from nkcorpus.errors import NkError
+from nkcorpus.ordered_pool import Runner
 
 # Mounted without a name: its commands sit at the top level of `nkcorpus`.
 app = typer.Typer(add_completion=False, no_args_is_help=True)
@@ -109,15 +110,24 @@ def build_cli(
             "build are not made again (the release is the same bytes either way).",
         ),
     ] = True,
+    runner: Annotated[
+        Runner,
+        typer.Option(
+            "--runner",
+            help="What runs the per-document work: `local` processes, or `ray` (Ray Data on a "
+            "local Ray instance of --processes CPUs; the `ray` extra). The same bytes either way.",
+        ),
+    ] = Runner.local,
 ) -> None:
     """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
     from nkcorpus.build.part_cache import default_cache_dir
     from nkcorpus.build.release import build_release
     from nkcorpus.build.splits import SplitRatios
-    from nkcorpus.ordered_pool import available_cores
+    from nkcorpus.ordered_pool import available_cores, pick_runner
     from nkcorpus.paths import default_exports
 
     try:
+        run = pick_runner(runner)  # B330 before any work when Ray is missing
         summary = build_release(
             version,
             export or default_exports(),
@@ -127,6 +137,7 @@ def build_cli(
             progress=progress,
             processes=processes or available_cores(),
             cache=default_cache_dir() if cache else None,
+            runner=run,
             echo=typer.echo,
         )
     except NkError as exc:

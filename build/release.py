@@ -19,6 +19,7 @@ OSError while writing the release is B306 (nothing released, scratch removed).
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -181,6 +182,8 @@ def build_release(
             exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema,
             merged,
         )  # fmt: skip
+        del merged  # the parsed tasks: nothing below reads them (workers fork without them)
+        gc.collect()
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
         try:
             bar = tqdm(total=len(released), desc=f"v{version}", unit="doc", disable=not progress)

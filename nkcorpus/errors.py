@@ -16,6 +16,19 @@ class NkError(Exception):
         self.message = message
         super().__init__(f"[{code}] {message}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a worker process raises it; the parent re-raises it):
+        the class, its attributes and its text, not the `__init__` arguments,
+        which differ between subclasses."""
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[NkError], args: tuple[object, ...], state: dict[str, object]) -> NkError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class SchemaError(NkError):
     """The label schema or a generated artefact is invalid or out of date."""

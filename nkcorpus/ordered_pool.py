@@ -9,6 +9,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from enum import StrEnum
 from typing import TypeVar
 
 In = TypeVar("In")
@@ -59,3 +60,21 @@ def map_in_order(
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Runner(StrEnum):
+    """What runs a command's per-document batches (`--runner`)."""
+
+    local = "local"  # `map_in_order`: processes on this machine
+    ray = "ray"  # `nkcorpus.build.ray_runner.map_in_order_ray`: Ray Data (the `ray` extra)
+
+
+def pick_runner(runner: Runner) -> MapInOrder:
+    """The `MapInOrder` of `runner`; B330 (before any work) when Ray is asked for
+    and not installed."""
+    if runner is Runner.ray:
+        from nkcorpus.build.ray_runner import map_in_order_ray, require_ray
+
+        require_ray()
+        return map_in_order_ray
+    return map_in_order
