@@ -6,7 +6,8 @@ prediction), the label schema and the code. The cache keeps each part under
 the sha256 of all three, so the next version's build makes again only the
 documents that changed; the release is the same bytes as a cold build (a test
 builds both). The code is fingerprinted by the source of every module of the
-`nkcorpus.build` and `nkcorpus.schema` packages, so an edited module, even
+`nkcorpus.build` and `nkcorpus.schema` packages and the versions of the
+libraries that make a part, so an edited module or an upgraded spaCy, even
 without a version bump, never reuses a part. The cache lives under
 `out/cache/build-parts/` of the project (never inside a release); deleting it
 only costs time. An entry that cannot be read (a torn or foreign file) is made
@@ -24,6 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +46,20 @@ def default_cache_dir() -> Path:
     return project_root() / "out" / "cache" / "build-parts"
 
 
+# The libraries whose output a part holds (rows: pydantic; the Doc: spaCy, srsly).
+LIBRARIES = ("spacy", "srsly", "pydantic", "pydantic-core", "numpy")
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """sha256 of the source of every module the per-document work can run."""
+    """sha256 of the source of every module the per-document work can run,
+    and of the versions of the `LIBRARIES` that make its output."""
     import nkcorpus.build
     import nkcorpus.schema
 
     digest = hashlib.sha256()
+    for library in LIBRARIES:
+        digest.update(f"{library} {version(library)}\0".encode())
     for package in (nkcorpus.build, nkcorpus.schema):
         folder = Path(package.__file__).parent
         for path in sorted(folder.glob("*.py")):
