@@ -181,14 +181,19 @@ def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:
 
 
 def prelabel_report(
-    export_path: Path, *, recompute: bool = False, reviewers: frozenset[int] | None = None
+    export_path: Path,
+    *,
+    recompute: bool = False,
+    reviewers: frozenset[int] | None = None,
+    tasks: Iterable[Mapping[str, Any]] | None = None,
 ) -> PrelabelReport:
     """Score the predictions in an export (or, with `recompute`, fresh ones
     from the current rules) against its gold annotations (`reviewers`: default
     `annotation/reviewers.yaml`, as the build). The export is read,
     streamed and bounded, by `nkcorpus.build.exports.iter_export` (errors
     B101-B103, B111-B118); only each scored task's regions (and, with
-    `recompute`, its text) are kept."""
+    `recompute`, its text) are kept. `tasks`: the export's tasks already read
+    (the build passes them; the figures do not depend on their order)."""
     if reviewers is None:
         from nkcorpus.annotation.reviewers import load_reviewers
 
@@ -197,7 +202,7 @@ def prelabel_report(
     predicted: list[list[Region]] = []
     texts: list[str] = []
     skipped = 0
-    for task in iter_export(Path(export_path)):
+    for task in iter_export(Path(export_path)) if tasks is None else tasks:
         try:
             regions = task_to_gold(task, reviewers)
             if regions is None:

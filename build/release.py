@@ -50,7 +50,7 @@ from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_ma
 from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.provenance import check_provenance
 from nkcorpus.build.release_extras import write_release_extras
-from nkcorpus.build.release_files import write_docbins, write_tables
+from nkcorpus.build.release_files import release_prelabel, write_docbins, write_tables
 from nkcorpus.build.splits import SplitRatios, assign_splits, move_to_text, present_splits
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.corpus.documents import CleanDocument, load_documents
@@ -182,6 +182,10 @@ def build_release(
             exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema,
             merged,
         )  # fmt: skip
+        # one export: its tasks are the merged ones (a task id twice would be B106)
+        prelabel = release_prelabel(
+            report, [i.task for i in merged.tasks] if len(merged.files) == 1 else None
+        )
         del merged  # the parsed tasks: nothing below reads them (workers fork without them)
         gc.collect()
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
@@ -206,7 +210,7 @@ def build_release(
                 splits=used,
                 unreviewed=unreviewed,
                 withheld=selection.withheld,
-                prelabel=prelabel_with_heldout(tables.prelabel, heldout),
+                prelabel=prelabel_with_heldout(prelabel, heldout),
                 schema_version=schema.schema_version,
                 schema_hash=schema.schema_hash,
                 agreement=agreement,

@@ -3,7 +3,7 @@ DocBins per split (`croissant.json` is `nkcorpus.build.croissant_files`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -41,7 +41,6 @@ class WrittenTables:
     features: dict[str, datasets.Features]
     stats: ReleaseStats = field(default_factory=ReleaseStats)
     docbins: DocBinWriter = field(default_factory=DocBinWriter)
-    prelabel: dict[str, Any] = field(default_factory=dict)
     reused: int = 0  # documents whose rows and Doc came from the part cache
 
 
@@ -111,11 +110,19 @@ def write_tables(
             writer.close()
     for key, writer in writers.items():
         out.stats.arrow_bytes[key] = parquet_nbytes(writer.path)
-    newest = Path(report.files[-1])
-    scores = prelabel_report(newest, reviewers=frozenset(report.reviewers)).scores
-    out.prelabel = {"export": newest.name}
-    out.prelabel.update({s.label: {"exact": s.exact.f1, "overlap": s.overlap.f1} for s in scores})
     return out
+
+
+def release_prelabel(
+    report: ValidationReport, tasks: Iterable[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The card's pre-annotation figures: the newest export's predictions
+    scored against its gold (`tasks`: that export's tasks, if already read)."""
+    newest = Path(report.files[-1])
+    scores = prelabel_report(newest, reviewers=frozenset(report.reviewers), tasks=tasks).scores
+    prelabel: dict[str, Any] = {"export": newest.name}
+    prelabel.update({s.label: {"exact": s.exact.f1, "overlap": s.overlap.f1} for s in scores})
+    return prelabel
 
 
 def write_docbins(folder: Path, docbins: DocBinWriter) -> None:
