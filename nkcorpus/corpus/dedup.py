@@ -3,37 +3,45 @@
 Two documents are near-duplicates when the word 5-shingles of the shorter one
 are at least `CONTAINMENT_THRESHOLD` contained in the other's. Containment,
 not Jaccard, because the typical near-duplicate in news is a truncated copy of
-the same article. Candidates come from an inverted index of shingle hashes, so
-only documents that share shingles are compared. Groups are the connected
-components of the near-duplicate graph, named by the member a release keeps
-(`keep_key`: the longest cleaned text, ties to the lowest doc_id), so a
-released document's group is always named by a released id.
+the same article. Candidate pairs come from MinHash signatures (`dedup_sign`)
+and size-aware LSH bands (`dedup_lsh`), so the work grows with the corpus,
+not with its square; the exact containment of each candidate pair decides,
+so the rule is unchanged. The candidates are probabilistic: a pair at
+containment exactly 0.8 is missed with probability at most 0.11% (far less
+above it; never for identical texts), as long as the shorter document has at
+least 1/30 of the other's shingles (`dedup_lsh` gives the figures beyond).
+Fixed seeds: the same texts always give the same groups, in whatever order
+they come and on however many processes. Groups are the connected components
+of the near-duplicate graph, named by the member a release keeps (`keep_key`:
+the longest cleaned text, ties to the lowest doc_id), so a released
+document's group is always named by a released id.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SHINGLE_WORDS = 5
+import numpy as np
+from tqdm import tqdm
+
+from nkcorpus.corpus.dedup_lsh import candidate_pairs, plausible
+from nkcorpus.corpus.dedup_sign import SHINGLE_WORDS, WordHashes, sign_all, text_to_shingle_array
+
+__all__ = ["SHINGLE_WORDS", "text_to_shingle_array"]  # re-exported: the shingles of the rule
 CONTAINMENT_THRESHOLD = 0.8
-_WORD = re.compile(r"\w+", re.UNICODE)
+PROGRESS_FROM = 1000  # documents; fewer group silently
 
 
 def text_to_shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
-    """64-bit hashes of the lower-cased word `size`-grams of `text`.
+    """The shingle hashes of `text` as a set (`text_to_shingle_array`).
 
     >>> len(text_to_shingles("one two three four five six"))
     2
     """
-    words = _WORD.findall(text.lower())
-    if len(words) < size:
-        words = words + [""] * (size - len(words)) if words else []
-    grams = {" ".join(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest()) for g in grams}
+    return set(text_to_shingle_array(text, size).tolist())
 
 
 def keep_key(doc_id: str, chars: int) -> tuple[int, str]:
@@ -59,28 +67,69 @@ class DuplicatePair:
 
 
 def find_near_duplicates(
-    texts: Mapping[str, str], threshold: float = CONTAINMENT_THRESHOLD
+    texts: Mapping[str, str],
+    threshold: float = CONTAINMENT_THRESHOLD,
+    *,
+    progress: bool | None = None,
+    processes: int = 1,
 ) -> list[DuplicatePair]:
-    """Every pair (a < b) whose containment reaches `threshold`, sorted."""
-    shingles = {doc_id: text_to_shingles(text) for doc_id, text in texts.items()}
-    index: dict[int, list[str]] = defaultdict(list)
-    for doc_id in sorted(shingles):
-        for h in shingles[doc_id]:
-            index[h].append(doc_id)
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    for members in index.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                shared[(a, b)] += 1
-    pairs = []
-    for (a, b), common in sorted(shared.items()):
-        smaller = min(len(shingles[a]), len(shingles[b]))
-        containment = common / smaller
+    """Every pair (a < b) whose containment reaches `threshold`, sorted.
+
+    Holds one MinHash signature per document (1 KiB) and the shingles of the
+    candidate pairs' documents only while their pairs are checked. `progress`:
+    a tqdm bar on stderr (None: shown for `PROGRESS_FROM` documents or more
+    when stderr is a terminal); `processes`: see `dedup_sign.sign_all`."""
+    ids = sorted(texts)
+    if progress is None:
+        progress = len(ids) >= PROGRESS_FROM and sys.stderr.isatty()
+    with _bar(progress, len(ids), "signatures", "doc") as bar:
+        sizes, signatures = sign_all([texts[d] for d in ids], processes, bar.update)
+    present = np.flatnonzero(sizes > 0)  # a document without words shares nothing
+    sizes, signatures = sizes[present], signatures[present]
+    likely = [np.zeros((0, 2), dtype=np.int64)]
+    with _bar(progress, None, "bands", "band") as bar:
+        for batch in candidate_pairs(signatures, sizes, threshold, bar.update):
+            likely.append(plausible(batch, signatures, sizes, threshold))
+    found = np.unique(np.concatenate(likely), axis=0)
+    pairs = [(int(present[i]), int(present[j])) for i, j in found.tolist()]
+    return _exact_pairs(texts, ids, pairs, threshold)
+
+
+def _bar(show: bool, total: int | None, desc: str, unit: str) -> tqdm:
+    return tqdm(total=total, desc=f"near-duplicates: {desc}", unit=unit, disable=not show)
+
+
+def _exact_pairs(
+    texts: Mapping[str, str],
+    ids: list[str],
+    pairs: list[tuple[int, int]],
+    threshold: float,
+) -> list[DuplicatePair]:
+    """The candidate pairs whose exact containment reaches `threshold`."""
+    remaining: dict[int, int] = defaultdict(int)
+    for i, j in pairs:
+        remaining[i] += 1
+        remaining[j] += 1
+    cache: dict[int, np.ndarray] = {}
+    words = WordHashes()
+    found = []
+    for i, j in pairs:
+        for k in (i, j):
+            if k not in cache:
+                cache[k] = text_to_shingle_array(texts[ids[k]], words_seen=words)
+        a, b = cache[i], cache[j]
+        common = len(np.intersect1d(a, b, assume_unique=True))
+        containment = common / min(len(a), len(b))
         if containment >= threshold:
-            union = len(shingles[a]) + len(shingles[b]) - common
-            scores = round(containment, 4), round(common / union, 4)
-            pairs.append(DuplicatePair(a, b, *scores, len(texts[a]), len(texts[b])))
-    return pairs
+            scores = round(containment, 4), round(common / (len(a) + len(b) - common), 4)
+            found.append(
+                DuplicatePair(ids[i], ids[j], *scores, len(texts[ids[i]]), len(texts[ids[j]]))
+            )
+        for k in (i, j):
+            remaining[k] -= 1
+            if not remaining[k]:
+                del cache[k]
+    return sorted(found, key=lambda p: (p.a, p.b))
 
 
 def pairs_to_groups(doc_ids: list[str], pairs: list[DuplicatePair]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -231,7 +232,7 @@ class Manifest(_Model):
     @model_validator(mode="after")
     def _unique(self) -> Manifest:
         ids = [d.doc_id for d in self.documents]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(ids).items() if n > 1)  # linear, not ids.count
         if dupes:
             raise ValueError(f"doc_id appears more than once: {dupes}")
         if ids != sorted(ids):

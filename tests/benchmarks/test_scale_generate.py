@@ -116,3 +116,21 @@ def test_generation_is_reproducible_and_valid(tmp_path: Path) -> None:
     seeds = tmp_path / "a" / "project" / "seeds"
     assert (seeds / f"{original.doc_id}.txt").read_text("utf-8") == original.text + "\n"
     assert load_documents(seeds) == documents  # the seeds clean to the same documents
+
+
+def test_documents_only_generation_writes_the_same_documents(tmp_path: Path) -> None:
+    """`generate_documents` (for 100,000 documents without 7 GB of exports)
+    writes the seeds, manifest and documents.jsonl that `generate` writes."""
+    from benchmarks.scale.generate_documents import generate_documents
+
+    generate(tmp_path / "full", 6, seed=3, tasks_per_file=4)
+    facts = generate_documents(tmp_path / "docs", 6, seed=3)
+    assert facts["documents_only"] is True
+    full, docs = tmp_path / "full", tmp_path / "docs"
+    names = ["documents.jsonl", "project/seeds/manifest.yaml"]
+    names += sorted(
+        p.relative_to(full).as_posix() for p in (full / "project" / "seeds").rglob("*.txt")
+    )
+    assert len(names) > 2
+    for name in names:
+        assert (docs / name).read_bytes() == (full / name).read_bytes(), name
