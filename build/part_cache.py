@@ -74,8 +74,18 @@ def _plain(value: Any) -> Any:
 
 
 def job_key(job: DocumentJob, schema: LabelSchema) -> str:
-    """The cache key of `job` under `schema` and the current code."""
-    body = orjson.dumps(job, default=_plain, option=orjson.OPT_SORT_KEYS)
+    """The cache key of `job` under `schema` and the current code. Of the gold,
+    what the rows hold: not the export file it was read from nor the review
+    rule that chose it (a new export of unchanged gold is not a change)."""
+    content = {
+        "document": job.document,
+        "gold": job.gold.model_dump(mode="json", exclude={"file", "rule"}),
+        "annotations": job.annotations,
+        "split": job.split,
+        "fold": job.fold,
+        "prediction": job.prediction,
+    }
+    body = orjson.dumps(content, default=_plain, option=orjson.OPT_SORT_KEYS)
     head = f"{code_fingerprint()}\0{schema.schema_hash}\0".encode()
     return hashlib.sha256(head + body).hexdigest()
 

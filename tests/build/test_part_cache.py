@@ -93,3 +93,13 @@ def _gold(doc_id: str):
     from nkcorpus.build.report import GoldDocument
 
     return GoldDocument(doc_id=doc_id, task_id=1, file="x.json", spans=[], relations=[])
+
+
+def test_part_cache_key_ignores_where_the_gold_was_read() -> None:
+    """The same gold read from a new export file (the next pull) is the same part."""
+    document = v1_documents()[0]
+    gold = _gold(document.doc_id)
+    moved = gold.model_copy(update={"file": "annotation/exports/export-next.json"})
+    schema = load_schema()
+    key = job_key(DocumentJob(document, gold, [], "train", None, None), schema)
+    assert job_key(DocumentJob(document, moved, [], "train", None, None), schema) == key
