@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import time
+import tempfile
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,13 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 from label_studio_sdk.client import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
-from label_studio_sdk.types import (
-    LseAnnotationFilterOptionsRequest,
-    SerializationOptionRequest,
-    SerializationOptionsRequest,
-)
 
 from nkcorpus.annotation.studio.retry import (
+    DEFAULT_POLICY,
     RetryingTransport,
     RetryPolicy,
     attempts_in,
@@ -37,6 +34,7 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 ENV_URL = "LABEL_STUDIO_URL"
 TIMEOUT = 120.0
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_POLICIES: weakref.WeakKeyDictionary[LabelStudio, RetryPolicy] = weakref.WeakKeyDictionary()
 _RERUN = (
     "Run the command again: `studio sync` imports only the tasks whose doc_id and text_sha256 "
     "are not in the project yet, and `studio pull` writes its file only after a complete download."
@@ -138,15 +136,24 @@ def api_call(url: str, action: str) -> Iterator[None]:
         ) from exc
 
 
-def _transport(url: str, policy: RetryPolicy | None) -> RetryingTransport:
-    """Retries around a transport that uses the environment's proxy for `url`,
-    as httpx would, except for a loopback server."""
+def proxy_for(url: str) -> str | None:
+    """The environment's proxy for `url`, as httpx would pick it, except none
+    for a loopback server."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    proxy = None
-    if host not in _LOOPBACK and not urllib.request.proxy_bypass(host):
-        proxy = urllib.request.getproxies().get(parts.scheme)
-    return RetryingTransport(httpx.HTTPTransport(proxy=proxy), policy)
+    if host in _LOOPBACK or urllib.request.proxy_bypass(host):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
+
+
+def _transport(url: str, policy: RetryPolicy | None) -> RetryingTransport:
+    """Retries around a transport that uses the environment's proxy for `url`."""
+    return RetryingTransport(httpx.HTTPTransport(proxy=proxy_for(url)), policy)
+
+
+def retry_policy_of(client: LabelStudio) -> RetryPolicy:
+    """The retry policy `client` was connected with (`connect`)."""
+    return _POLICIES.get(client, DEFAULT_POLICY)
 
 
 def connect(url: str, api_key: str, policy: RetryPolicy | None = None) -> LabelStudio:
@@ -168,6 +175,7 @@ def connect(url: str, api_key: str, policy: RetryPolicy | None = None) -> LabelS
             base_url=url, api_key=api_key, timeout=TIMEOUT, max_retries=0, httpx_client=http
         )
         client.users.whoami()
+    _POLICIES[client] = policy or DEFAULT_POLICY
     return client
 
 
@@ -192,50 +200,20 @@ def fetch_export(
     drafts: bool = False,
     timeout: float = 600.0,
 ) -> list[dict[str, Any]]:
-    """Every task of the project with all its annotations (including skipped and
-    ground-truth ones) and full predictions: Label Studio's JSON export made
-    through an export snapshot, which (unlike the quick export) can include
-    predictions in full. The snapshot is deleted afterwards.
+    """Every task of the project, in memory (see `snapshot.export_to_file`,
+    which streams it to a file: `studio pull` uses that). The download goes
+    to a temporary file first, so only the parsed tasks are held."""
+    from nkcorpus.annotation.studio.snapshot import export_to_file
 
-    Annotators appear by user id only. Drafts are draft ids unless `drafts`,
-    since a full draft carries its author's e-mail address.
-    """
-    options = SerializationOptionsRequest(
-        predictions=SerializationOptionRequest(only_id=False),
-        drafts=SerializationOptionRequest(only_id=not drafts),
-        annotations__completed_by=SerializationOptionRequest(only_id=True),
-    )
-    everything = LseAnnotationFilterOptionsRequest(usual=True, ground_truth=True, skipped=True)
-    exports = client.projects.exports
-    with api_call(url, f"exporting project {project_id}"):
-        snapshot = exports.create(
-            project_id,
-            title="nkcorpus studio pull",
-            serialization_options=options,
-            annotation_filter_options=everything,
-        )
+    with tempfile.TemporaryFile() as handle:
+        export_to_file(client, url, project_id, handle, drafts=drafts, timeout=timeout)
+        handle.seek(0)
         try:
-            started = time.monotonic()
-            status = snapshot.status
-            while status != "completed":
-                if status == "failed" or time.monotonic() - started > timeout:
-                    raise StudioError(
-                        "A130",
-                        f"export snapshot {snapshot.id} of project {project_id} on {url} "
-                        f"ended as {status!r}; see the server log, then pull again.",
-                    )
-                time.sleep(1.0)
-                status = exports.get(project_id, snapshot.id).status
-            raw = b"".join(exports.download(project_id, snapshot.id, export_type="JSON"))
-        finally:
-            with contextlib.suppress(ApiError, httpx.HTTPError):
-                exports.delete(project_id, snapshot.id)
-    try:
-        tasks = json.loads(raw)
-    except ValueError as exc:
-        raise StudioError(
-            "A130", f"the export of project {project_id} on {url} is not JSON: {exc}"
-        ) from exc
+            tasks = json.load(handle)
+        except ValueError as exc:
+            raise StudioError(
+                "A130", f"the export of project {project_id} on {url} is not JSON: {exc}"
+            ) from exc
     if not isinstance(tasks, list):
         raise StudioError("A130", f"the export of project {project_id} is not a list of tasks")
     return tasks

@@ -1,8 +1,10 @@
 """`nkcorpus studio pull`: save the whole project as a new, immutable export file.
 
 Files are `annotation/exports/export-<UTC time>-<sha256[:12]>.json`: deterministic
-JSON (tasks, annotations and predictions in id order) of every task with all its
-annotations and predictions. An existing file is never overwritten and a failed
+JSON (tasks, annotations and predictions in id order, `export_json`) of every
+task with all its annotations and predictions, streamed from Label Studio to
+disk and checked by the build's reader on the way (`pull_stream`), so memory
+does not grow with the project. An existing file is never overwritten and a failed
 pull leaves no file. One pull per folder at a time (`locks.exports_lock`);
 temp files left by a pull that was killed while writing are removed by the
 next one. Before exporting, every annotation the review rule makes gold
@@ -14,7 +16,6 @@ tasks whose review breaks the rule are listed, not changed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,20 +27,18 @@ from label_studio_sdk.client import LabelStudio
 from nkcorpus.annotation.studio.client import (
     PROJECT_TITLE,
     connect,
-    fetch_export,
     find_project,
     resolve_url,
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.export_json import tasks_to_json
 from nkcorpus.annotation.studio.locks import exports_lock
-from nkcorpus.annotation.studio.mirror import export_to_decisions, star_annotations
+from nkcorpus.annotation.studio.mirror import star_annotations
+from nkcorpus.annotation.studio.pull_stream import discard, export_pass, publish
 from nkcorpus.atomic import atomic_write_bytes
+from nkcorpus.build.limits import LIMITS, ReadLimits
 from nkcorpus.errors import StudioError
 from nkcorpus.paths import exports_dir
-
-# Label Studio renders these relative to the time of the export ("3 minutes");
-# they would make two exports of the same data differ.
-VOLATILE_KEYS = frozenset({"created_ago"})
 
 
 def default_exports_dir() -> Path:
@@ -84,44 +83,19 @@ class PullReport:
         return "\n".join(lines)
 
 
-def _by_id(items: list[Any]) -> list[Any]:
-    """`items` (objects with an `id`, or bare ids) in id order."""
-    return sorted(items, key=lambda item: item.get("id", 0) if isinstance(item, dict) else item)
-
-
-def _normalised(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tasks in id order, their annotations, drafts and predictions too."""
-    tasks = _drop_volatile(tasks)
-    for task in tasks:
-        for key in ("annotations", "drafts", "predictions"):
-            if isinstance(task.get(key), list):
-                task[key] = _by_id(task[key])
-    return _by_id(tasks)
-
-
-def _drop_volatile(value: Any) -> Any:
-    """`value` without VOLATILE_KEYS; task `data` (the document) is left alone."""
-    if isinstance(value, dict):
-        return {
-            k: v if k == "data" else _drop_volatile(v)
-            for k, v in value.items()
-            if k not in VOLATILE_KEYS
-        }
-    if isinstance(value, list):
-        return [_drop_volatile(v) for v in value]
-    return value
-
-
 def canonical_json(tasks: list[dict[str, Any]]) -> bytes:
     """Deterministic UTF-8 JSON: sorted keys, 2-space indent, trailing newline."""
-    text = json.dumps(_normalised(tasks), sort_keys=True, indent=2, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    return tasks_to_json(tasks)
 
 
 def export_filename(content: bytes, now: datetime) -> str:
     """`export-<YYYYmmddTHHMMSSZ>-<sha256[:12]>.json` for `content` made at `now`."""
+    return _filename(hashlib.sha256(content).hexdigest(), now)
+
+
+def _filename(sha256: str, now: datetime) -> str:
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"export-{stamp}-{hashlib.sha256(content).hexdigest()[:12]}.json"
+    return f"export-{stamp}-{sha256[:12]}.json"
 
 
 def write_export(tasks: list[dict[str, Any]], out_dir: Path, now: datetime | None = None) -> Path:
@@ -166,10 +140,12 @@ def pull_project(
     *,
     title: str = PROJECT_TITLE,
     reviewers: frozenset[int] | None = None,
+    limits: ReadLimits = LIMITS,
 ) -> PullReport:
     """Export project `title` from `url` into a new file in `out_dir`, holding
     the folder's lock (LockError L001 while another pull writes there), after
-    starring the accepted gold of `reviewers` (default `annotation/reviewers.yaml`)."""
+    starring the accepted gold of `reviewers` (default `annotation/reviewers.yaml`).
+    The download is checked by the build's reader within `limits` (A134)."""
     if reviewers is None:
         from nkcorpus.annotation.reviewers import load_reviewers
 
@@ -181,23 +157,22 @@ def pull_project(
         )
     with exports_lock(out_dir):
         removed = _remove_debris(out_dir)
-        tasks = fetch_export(client, url, project_id)
-        decisions = export_to_decisions(tasks, reviewers)
+        pending = export_pass(client, url, project_id, out_dir, reviewers, limits)
+        decisions = pending.decisions
         if decisions.to_star:
+            discard(pending)
             star_annotations(client, url, decisions.to_star)
-            tasks = fetch_export(client, url, project_id)  # with the stars
-        path = write_export(tasks, out_dir)
-    starred = {
-        int(t["id"]): sum(1 for a in t.get("annotations") or [] if a.get("ground_truth"))
-        for t in tasks
-    }
+            # again, with the stars
+            pending = export_pass(client, url, project_id, out_dir, reviewers, limits)
+        path = publish(pending, out_dir, _filename(pending.sha256, datetime.now(UTC)))
+    counts = pending.counts
     return PullReport(
         path=path,
-        tasks=len(tasks),
-        annotations=sum(len(t.get("annotations") or []) for t in tasks),
-        ground_truth=sum(starred.values()),
-        predictions=sum(len(t.get("predictions") or []) for t in tasks),
-        several_ground_truths=tuple(sorted(t for t, n in starred.items() if n > 1)),
+        tasks=counts.tasks,
+        annotations=counts.annotations,
+        ground_truth=counts.ground_truth,
+        predictions=counts.predictions,
+        several_ground_truths=tuple(sorted(counts.several_ground_truths)),
         removed=removed,
         starred_now=len(decisions.to_star),
         broken_reviews=decisions.broken,

@@ -77,7 +77,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         return None
 
 
-def _mark(exc: Exception, attempts: int, retryable: bool) -> None:
+def mark_attempts(exc: Exception, attempts: int, retryable: bool) -> None:
     setattr(exc, _ATTEMPTS, attempts)
     setattr(exc, _RETRYABLE, retryable)
 
@@ -124,7 +124,7 @@ class RetryingTransport(httpx.BaseTransport):
                 response.read()  # a body that breaks off counts as a dropped connection
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 if last:  # nothing was sent, so any request could have been retried
-                    _mark(exc, attempt, True)
+                    mark_attempts(exc, attempt, True)
                     raise
                 self.sleep(self.policy.delay(attempt))
                 continue
@@ -132,7 +132,7 @@ class RetryingTransport(httpx.BaseTransport):
                 if response is not None:
                     response.close()
                 if last or not resend:
-                    _mark(exc, attempt, resend)
+                    mark_attempts(exc, attempt, resend)
                     raise
                 self.sleep(self.policy.delay(attempt))
                 continue

@@ -4,7 +4,8 @@ Creates the project if missing, updates its labeling config when the schema
 changed (unless that would orphan existing annotations), sets the number of
 annotators per task and the instructions shown on the labeling screen
 (`queue`, `instructions`), shows the imported predictions to annotators,
-imports the tasks not imported yet, except documents the release withholds
+imports the tasks not imported yet (in batches, `import_batches`), except
+documents the release withholds
 (an imported one is taken out of the project while nobody worked on it), and
 keeps the Data Manager tab "Review queue" (`review_tab`).
 
@@ -14,23 +15,23 @@ would both find a task missing and both import it.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from label_studio_sdk.client import LabelStudio
-from tqdm import tqdm
 
 from nkcorpus.annotation.studio.client import (
     PROJECT_TITLE,
     api_call,
     connect,
-    fetch_export,
     find_project,
     resolve_url,
 )
 from nkcorpus.annotation.studio.credentials import resolve_api_key
+from nkcorpus.annotation.studio.import_batches import DEFAULT_LIMITS, import_tasks
 from nkcorpus.annotation.studio.instructions import (
     project_instructions,
     read_guidelines,
@@ -49,17 +50,20 @@ from nkcorpus.annotation.studio.queue import (
     withheld_documents,
 )
 from nkcorpus.annotation.studio.review_tab import ensure_review_tab
+from nkcorpus.annotation.studio.snapshot import export_to_file
 from nkcorpus.annotation.studio.sync_report import SyncReport
 from nkcorpus.annotation.studio.tasks_file import (
     dominant_model_version,
     plan_import,
-    read_tasks,
 )
+from nkcorpus.annotation.studio.tasks_stream import StreamedTasks, scan_tasks
+from nkcorpus.build.export_reader import iter_export
 from nkcorpus.errors import StudioError
 from nkcorpus.schema.label_config import schema_to_label_config
 from nkcorpus.schema.model import LabelSchema, load_schema
 
-BATCH_SIZE = 100
+BATCH_SIZE = DEFAULT_LIMITS.tasks  # tasks per import request (`import_batches`)
+_IDENTITY = frozenset({"doc_id", "text_sha256"})
 
 
 @dataclass(frozen=True)
@@ -84,40 +88,16 @@ def _update_config(
     if current == config.strip():
         return False
     if has_tasks:
-        orphans = find_orphans(fetch_export(client, url, project_id, drafts=True), schema)
+        with tempfile.TemporaryDirectory(prefix="nkcorpus-sync-") as folder:
+            path = Path(folder) / "export.json"
+            with path.open("wb") as handle:
+                export_to_file(client, url, project_id, handle, drafts=True)
+            orphans = find_orphans(iter_export(path), schema)  # one task in memory at a time
         if orphans:
             raise StudioError("A121", f"project {project_id} on {url}: {orphans_message(orphans)}")
     with api_call(url, "updating the labeling config"):
         client.projects.update(project_id, label_config=config)
     return True
-
-
-def _import(
-    client: LabelStudio,
-    url: str,
-    project_id: int,
-    tasks: Sequence[dict[str, Any]],
-    batch_size: int,
-    progress: bool,
-) -> int:
-    """Import `tasks` in batches; the number imported."""
-    if not tasks:
-        return 0
-    imported = 0
-    with tqdm(total=len(tasks), unit="task", desc="importing", disable=not progress) as bar:
-        for start in range(0, len(tasks), batch_size):
-            batch = list(tasks[start : start + batch_size])
-            with api_call(url, f"importing tasks {start + 1}-{start + len(batch)}"):
-                response = client.projects.import_tasks(project_id, request=batch)
-            if response.task_count is not None and response.task_count != len(batch):
-                raise StudioError(
-                    "A123",
-                    f"Label Studio imported {response.task_count} of {len(batch)} tasks "
-                    f"(tasks {start + 1}-{start + len(batch)}); run sync again, it resumes.",
-                )
-            imported += len(batch)
-            bar.update(len(batch))
-    return imported
 
 
 def _show_predictions(
@@ -142,7 +122,7 @@ def _show_predictions(
 def sync_project(
     client: LabelStudio,
     url: str,
-    tasks: Sequence[Mapping[str, Any]] | None,
+    tasks: Sequence[Mapping[str, Any]] | StreamedTasks | None,
     *,
     schema: LabelSchema | None = None,
     title: str = PROJECT_TITLE,
@@ -153,7 +133,9 @@ def sync_project(
     guidelines: str | None = None,
 ) -> SyncReport:
     """Bring project `title` on `url` up to date with `schema` (default: the
-    packaged one) and `tasks` (from `read_tasks`; None: project and config only).
+    packaged one) and `tasks` (from `read_tasks`, or `tasks_stream.scan_tasks`,
+    which reads the file again for the tasks to import instead of holding it;
+    None: project and config only).
 
     `annotators`: distinct annotators per task (None: keep the project's; a new
     project gets `queue.DEFAULT_ANNOTATORS`). `withheld`: withheld doc_id ->
@@ -183,7 +165,7 @@ def sync_project(
 def _sync_locked(
     client: LabelStudio,
     url: str,
-    tasks: Sequence[Mapping[str, Any]] | None,
+    tasks: Sequence[Mapping[str, Any]] | StreamedTasks | None,
     title: str,
     target: _Target,
     batch_size: int,
@@ -210,17 +192,22 @@ def _sync_locked(
         config_updated = _update_config(client, url, project_id, target.config, target.schema)
         overlap = apply_overlap(client, url, project_id, target.annotators)
         instructions_updated = update_instructions(client, url, project_id, target.instructions)
-    to_import, withheld_in_file = split_withheld(list(tasks or []), target.withheld)
+    load = tasks.load if isinstance(tasks, StreamedTasks) else None
+    listed = list(tasks.slim if isinstance(tasks, StreamedTasks) else tasks or [])
+    to_import, withheld_in_file = split_withheld(listed, target.withheld)
+    # include="id,data": 3x faster than fields="task_only" (10,000 tasks: ~25 s, not ~75 s)
     with api_call(url, "listing the project's tasks"):
-        existing = [
-            (int(t.id), t.data or {})
-            for t in client.tasks.list(project=project_id, fields="task_only", page_size=500)
+        existing = [  # the identity of each task, not its text: memory stays small
+            (int(t.id), {k: v for k, v in (t.data or {}).items() if k in _IDENTITY})
+            for t in client.tasks.list(project=project_id, include="id,data", page_size=1000)
         ]
     taken_out = take_out_withheld(
         client, url, project_id, existing, target.withheld, withheld_in_file
     )
     plan = plan_import(to_import, existing)
-    imported = _import(client, url, project_id, plan.new, batch_size, progress)
+    new = load(plan.new) if load is not None else plan.new
+    limits = replace(DEFAULT_LIMITS, tasks=batch_size)
+    imported = import_tasks(client, url, project_id, new, len(plan.new), limits, progress)
     version = _show_predictions(client, url, project_id, dominant_model_version(to_import))
     review_tab = ensure_review_tab(client, url, project_id, overlap.annotators)
     return SyncReport(
@@ -253,7 +240,7 @@ def sync(
     `tasks_path` (None: project and config only), with `annotators` per task
     (None: keep the project's)."""
     check_annotators(annotators)
-    tasks = None if tasks_path is None else read_tasks(tasks_path)
+    tasks = None if tasks_path is None else scan_tasks(tasks_path)  # streamed: never whole
     url = resolve_url(url)
     key, _ = resolve_api_key(api_key, data_dir)
     return sync_project(connect(url, key), url, tasks, progress=progress, annotators=annotators)
