@@ -22,7 +22,8 @@ def _python(code: str) -> list[str]:
 
 
 def test_peak_memory_of_one_process(tmp_path: Path) -> None:
-    found = run_measured(_python(HOLD.format(mib=200) + "time.sleep(1)"), log=tmp_path / "a.log")
+    code = HOLD.format(mib=200) + "time.sleep(1)"
+    found = run_measured(_python(code), log=tmp_path / "a.log", interval=0.1)
     assert found.status == "ok" and found.exit_code == 0
     assert found.rss_os >= 200 * MIB  # the kernel's ru_maxrss
     assert found.rss_tree >= 200 * MIB  # sampled while it slept
@@ -35,7 +36,7 @@ def test_tree_sums_a_process_and_its_children(tmp_path: Path) -> None:
         HOLD.format(mib=100)
         + f"import subprocess; subprocess.run([sys.executable, '-c', {child!r}], check=True)"
     )
-    found = run_measured(_python(parent), log=tmp_path / "b.log")
+    found = run_measured(_python(parent), log=tmp_path / "b.log", interval=0.1)
     assert found.status == "ok"
     # 100 MiB held by the parent while the child holds 150 MiB: the tree holds 250 MiB
     # at once, while ru_maxrss is the larger of the two processes' own peaks
