@@ -39,11 +39,11 @@ def test_tree_sums_a_process_and_its_children(tmp_path: Path) -> None:
     found = run_measured(_python(parent), log=tmp_path / "b.log", interval=0.1)
     assert found.status == "ok"
     # 100 MiB held by the parent while the child holds 150 MiB: the tree holds 250 MiB
-    # at once, while ru_maxrss is the larger of the two processes' own peaks
     assert found.rss_tree >= 250 * MIB
     assert found.pss_tree >= 250 * MIB  # nothing shared: proportional = resident
-    assert found.rss_os < 250 * MIB
-    assert found.peak_rss == found.pss_tree
+    # ru_maxrss is one process's peak (here also the measuring process's size at the
+    # fork before exec, large inside pytest), so it is no bound on the sum
+    assert found.peak_rss == max(found.rss_os, found.pss_tree)
 
 
 def test_pages_a_forked_worker_shares_count_once(tmp_path: Path) -> None:
