@@ -82,26 +82,39 @@ def read_tasks(path: Path) -> list[dict[str, Any]]:
         raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
     if not isinstance(tasks, list):
         raise StudioError("A120", f"{path}: must hold a JSON list of tasks")
-    problems: list[str] = []
     seen: dict[str, int] = {}
-    for index, task in enumerate(tasks):
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict):
-            problems.append(f"task {index}: no 'data' object")
-            continue
-        lacking = [k for k in REQUIRED_DATA if not isinstance(data.get(k), str) or not data[k]]
-        if lacking:
-            problems.append(f"task {index}: data lacks {', '.join(lacking)}")
-            continue
-        doc_id = data["doc_id"]
-        if doc_id in seen:
-            problems.append(f"task {index}: doc_id {doc_id!r} repeats task {seen[doc_id]}")
-        seen.setdefault(doc_id, index)
+    problems = [p for i, task in enumerate(tasks) if (p := task_problem(i, task, seen))]
+    raise_task_problems(path, problems)
+    return tasks
+
+
+def task_problem(index: int, task: object, seen: dict[str, int]) -> str | None:
+    """What is wrong with task `index` of an import file, or None; `seen`
+    (doc_id -> the first task that has it) is updated.
+
+    >>> seen = {}
+    >>> task_problem(0, {"data": {"doc_id": "d", "text": "t", "text_sha256": "s"}}, seen)
+    >>> task_problem(1, {"data": {"doc_id": "d", "text": "t", "text_sha256": "s"}}, seen)
+    "task 1: doc_id 'd' repeats task 0"
+    """
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict):
+        return f"task {index}: no 'data' object"
+    lacking = [k for k in REQUIRED_DATA if not isinstance(data.get(k), str) or not data[k]]
+    if lacking:
+        return f"task {index}: data lacks {', '.join(lacking)}"
+    first = seen.setdefault(data["doc_id"], index)
+    return (
+        None if first == index else f"task {index}: doc_id {data['doc_id']!r} repeats task {first}"
+    )
+
+
+def raise_task_problems(path: Path, problems: Sequence[str]) -> None:
+    """A120 naming every problem of the import file (ten shown), if any."""
     if problems:
         more = len(problems) - 10
         shown = "; ".join(problems[:10]) + (f"; and {more} more" if more > 0 else "")
         raise StudioError("A120", f"{path}: invalid tasks file: {shown}. Re-run `nkcorpus tasks`.")
-    return tasks
 
 
 def plan_import(

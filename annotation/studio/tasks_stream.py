@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from nkcorpus.annotation.studio.tasks_file import REQUIRED_DATA
+from nkcorpus.annotation.studio.tasks_file import raise_task_problems, task_problem
 from nkcorpus.errors import StudioError
 
 POSITION = "_position"  # key of a slim task: its index in the file
@@ -98,21 +98,10 @@ def scan_tasks(path: Path) -> StreamedTasks:
     slim: list[dict[str, Any]] = []
     with _open(path) as handle:
         for index, task in enumerate(_items(handle, path)):
-            data = task.get("data") if isinstance(task, dict) else None
-            if not isinstance(data, dict):
-                problems.append(f"task {index}: no 'data' object")
-                continue
-            lacking = [k for k in REQUIRED_DATA if not isinstance(data.get(k), str) or not data[k]]
-            if lacking:
-                problems.append(f"task {index}: data lacks {', '.join(lacking)}")
-                continue
-            doc_id = data["doc_id"]
-            if doc_id in seen:
-                problems.append(f"task {index}: doc_id {doc_id!r} repeats task {seen[doc_id]}")
-            seen.setdefault(doc_id, index)
-            slim.append(_slim(task, index))
-    if problems:
-        more = len(problems) - 10
-        shown = "; ".join(problems[:10]) + (f"; and {more} more" if more > 0 else "")
-        raise StudioError("A120", f"{path}: invalid tasks file: {shown}. Re-run `nkcorpus tasks`.")
+            problem = task_problem(index, task, seen)
+            if problem:
+                problems.append(problem)
+            else:
+                slim.append(_slim(task, index))
+    raise_task_problems(path, problems)
     return StreamedTasks(path, tuple(slim))
