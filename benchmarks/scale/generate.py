@@ -96,6 +96,61 @@ def _chosen(count: int, share: float, rng: random.Random) -> set[int]:
     return {i + 1 for i in rng.sample(range(count), wanted)}
 
 
+def task_documents(
+    index: int,
+    seed: int,
+    blocks: Sequence[Block],
+    vocabulary: Any,
+    substitution: float,
+    copy_ids: set[int],
+) -> tuple[random.Random, Any, list[CleanDocument]]:
+    """Task `index`'s composed document and, if planted, its truncated copy:
+    the task's random stream (for what the caller draws next), the composition
+    and the documents to write."""
+    rng = random.Random(f"{seed}:{index}")
+    synthetic = compose_document(blocks, rng, rng.randint(3000, 4600), vocabulary, substitution)
+    document = document_for(index, synthetic.text, "", rng)
+    written = [document]
+    if index in copy_ids:
+        paragraphs = synthetic.text.split(PARAGRAPH_SEPARATOR)
+        keep = max(1, len(paragraphs) * 4 // 5)
+        text = PARAGRAPH_SEPARATOR.join(paragraphs[:keep])
+        written.append(document_for(index, text, document.doc_id, rng))
+    return rng, synthetic, written
+
+
+class DocumentFiles:
+    """The seed files, manifest entries and `documents.jsonl` lines of the
+    generated documents (a context manager: the two files are closed after)."""
+
+    def __init__(self, out: Path, project: Path) -> None:
+        self.seeds = project / "seeds"
+        self.manifest = (self.seeds / "manifest.yaml").open("a", encoding="utf-8")
+        self.jsonl = (out / "documents.jsonl").open("w", encoding="utf-8")
+
+    def write(self, documents: Sequence[CleanDocument]) -> None:
+        for doc in documents:
+            (self.seeds / doc.source_file).write_text(doc.text + "\n", "utf-8")
+            self.manifest.write(manifest_entry_yaml(doc))
+            self.jsonl.write(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False,
+                                        sort_keys=True) + "\n")  # fmt: skip
+
+    def __enter__(self) -> DocumentFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.manifest.close()
+        self.jsonl.close()
+
+
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`--tasks` in 1..999,999 and an empty `--out`, or the parser's error."""
+    if args.tasks < 1 or args.tasks > 999_999:
+        parser.error("--tasks must be 1..999999 (doc ids have six digits)")
+    if args.out.exists() and any(args.out.iterdir()):
+        parser.error(f"{args.out} is not empty; pick a new folder")
+
+
 def generate(
     out: Path,
     tasks: int,
@@ -123,26 +178,13 @@ def generate(
     project = write_project_files(out / "project")
     base = ExportShards(out / "exports" / "base", tasks_per_file, indent)
     variant = ExportShards(out / "exports" / "variant", tasks_per_file, indent)
-    manifest = (project / "seeds" / "manifest.yaml").open("a", encoding="utf-8")
-    jsonl = (out / "documents.jsonl").open("w", encoding="utf-8")
-    with base, variant, manifest, jsonl:
+    with base, variant, DocumentFiles(out, project) as files:
         for index in range(1, tasks + 1):
-            rng = random.Random(f"{seed}:{index}")
-            synthetic = compose_document(
-                blocks, rng, rng.randint(3000, 4600), vocabulary, substitution
+            rng, synthetic, written = task_documents(
+                index, seed, blocks, vocabulary, substitution, copy_ids
             )
-            document = document_for(index, synthetic.text, "", rng)
-            written = [document]
-            if index in copy_ids:
-                paragraphs = synthetic.text.split(PARAGRAPH_SEPARATOR)
-                keep = max(1, len(paragraphs) * 4 // 5)
-                text = PARAGRAPH_SEPARATOR.join(paragraphs[:keep])
-                written.append(document_for(index, text, document.doc_id, rng))
-            for doc in written:
-                (project / "seeds" / doc.source_file).write_text(doc.text + "\n", "utf-8")
-                manifest.write(manifest_entry_yaml(doc))
-                jsonl.write(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False,
-                                       sort_keys=True) + "\n")  # fmt: skip
+            document = written[0]
+            files.write(written)
             share = rng.random() < second_annotator
             second = second_annotation(synthetic.gold, rng, values) if share else None
             task = document_to_task(index, document, synthetic, second)
@@ -179,10 +221,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             parser.add_argument(flag, type=type(default), default=default)
     args = parser.parse_args(argv)
-    if args.tasks < 1 or args.tasks > 999_999:
-        parser.error("--tasks must be 1..999999 (doc ids have six digits)")
-    if args.out.exists() and any(args.out.iterdir()):
-        parser.error(f"{args.out} is not empty; pick a new folder")
+    check_arguments(parser, args)
     options = {name: getattr(args, name) for name in DEFAULTS}
     summary = generate(args.out, args.tasks, seed=args.seed, **options)
     print(json.dumps({k: v for k, v in summary.items() if not isinstance(v, list)}))

@@ -24,12 +24,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.scale.generate import _chosen, document_for, manifest_entry_yaml
+from benchmarks.scale.generate import DocumentFiles, _chosen, check_arguments, task_documents
 from benchmarks.scale.pool import read_pool
 from benchmarks.scale.project import write_project_files
 from benchmarks.scale.settings import exports_fingerprint, parameters
-from benchmarks.scale.synth import compose_document, pool_vocabulary
-from nkcorpus.corpus.clean import PARAGRAPH_SEPARATOR
+from benchmarks.scale.synth import pool_vocabulary
 from nkcorpus.corpus.documents import load_documents
 from nkcorpus.paths import default_exports
 
@@ -47,26 +46,13 @@ def generate_documents(out: Path, tasks: int, *, seed: int = 0) -> dict[str, Any
     copy_ids = _chosen(tasks, params["copies"], picker)
     project = write_project_files(out / "project")
     counts = {"documents": 0, "characters": 0}
-    manifest = (project / "seeds" / "manifest.yaml").open("a", encoding="utf-8")
-    jsonl = (out / "documents.jsonl").open("w", encoding="utf-8")
-    with manifest, jsonl:
+    substitution = params["substitution"]
+    with DocumentFiles(out, project) as files:
         for index in range(1, tasks + 1):
-            rng = random.Random(f"{seed}:{index}")
-            length = rng.randint(3000, 4600)
-            text = compose_document(blocks, rng, length, vocabulary, params["substitution"]).text
-            document = document_for(index, text, "", rng)
-            written = [document]
-            if index in copy_ids:
-                paragraphs = text.split(PARAGRAPH_SEPARATOR)
-                kept = PARAGRAPH_SEPARATOR.join(paragraphs[: max(1, len(paragraphs) * 4 // 5)])
-                written.append(document_for(index, kept, document.doc_id, rng))
-            for doc in written:
-                (project / "seeds" / doc.source_file).write_text(doc.text + "\n", "utf-8")
-                manifest.write(manifest_entry_yaml(doc))
-                jsonl.write(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False,
-                                       sort_keys=True) + "\n")  # fmt: skip
+            _, _, written = task_documents(index, seed, blocks, vocabulary, substitution, copy_ids)
+            files.write(written)
             counts["documents"] += len(written)
-            counts["characters"] += len(document.text)
+            counts["characters"] += len(written[0].text)
     summary = {
         "parameters": params,
         "documents_only": True,
@@ -85,10 +71,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.tasks < 1 or args.tasks > 999_999:
-        parser.error("--tasks must be 1..999999 (doc ids have six digits)")
-    if args.out.exists() and any(args.out.iterdir()):
-        parser.error(f"{args.out} is not empty; pick a new folder")
+    check_arguments(parser, args)
     summary = generate_documents(args.out, args.tasks, seed=args.seed)
     print(json.dumps({k: v for k, v in summary.items() if not isinstance(v, (list, dict))}))
 
