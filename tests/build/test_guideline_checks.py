@@ -15,7 +15,7 @@ from nkcorpus.build.guideline_checks import (
     gold_to_findings,
     guideline_problems,
 )
-from nkcorpus.build.report import Problem
+from nkcorpus.build.report import Problem, ValidationReport
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.paths import default_exports
 from tests.build import annotation, documents, region, task, write_export
@@ -69,6 +69,15 @@ def test_gold_chosen_by_the_star_alone_gets_every_finding_as_a_warning() -> None
     assert "star" not in warnings[0].message  # a warning code needs no note
 
 
+def _findings(report: ValidationReport, texts: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    """(doc_id, code, start, end) of every guideline finding on the report's gold."""
+    return sorted(
+        (doc_id, f.code, f.start, f.end)
+        for doc_id, gold in report.gold.items()
+        for f in gold_to_findings(gold.spans, gold.relations, texts[doc_id])
+    )
+
+
 def test_v1_gold_findings_are_the_known_ones() -> None:
     """The v1.0.0 gold (the fixture), checked: the reading's two errors (000's second
     agent, 003's governing verb), 002's three reasons linked twice and 004's long
@@ -76,11 +85,7 @@ def test_v1_gold_findings_are_the_known_ones() -> None:
     report = validate_exports(v1_exports(), documents=v1_documents())
     assert report.problems == []
     texts = {d.doc_id: d.text for d in documents()}
-    found = sorted(
-        (doc_id, f.code, f.start, f.end)
-        for doc_id, gold in report.gold.items()
-        for f in gold_to_findings(gold.spans, gold.relations, texts[doc_id])
-    )
+    found = _findings(report, texts)
     assert found == [
         ("000_610f827a1a73c6d9", "B160", 973, 1106),  # "crossing the border" .. "the defector"
         # Lim's three reasons from "returned to the North" [1979, 2000), a paragraph back
@@ -104,11 +109,7 @@ def test_committed_gold_has_no_guideline_error_and_the_known_warnings() -> None:
     assert report.problems == []
     assert {gold.rule for gold in report.gold.values()} == {"accepted"}
     texts = {d.doc_id: d.text for d in documents()}
-    found = sorted(
-        (doc_id, f.code, f.start, f.end)
-        for doc_id, gold in report.gold.items()
-        for f in gold_to_findings(gold.spans, gold.relations, texts[doc_id])
-    )
+    found = _findings(report, texts)
     assert found == [
         # the MOTIVE 'admitting them to South Korean society would pose a threat ...' (18 words)
         ("014_hankyoreh-2019-fishermen-deported", "B169", 801, 897),
