@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from nkcorpus.errors import StudioError
 from nkcorpus.paths import annotation_dir
@@ -72,20 +72,29 @@ def read_tasks(path: Path) -> list[dict[str, Any]]:
     """Load and check a Label Studio import file: a JSON list of tasks, each with
     `data.text`, `data.doc_id` and `data.text_sha256`, one task per doc_id."""
     path = Path(path)
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise StudioError(
-            "A120", f"{path}: no tasks file; make it with `nkcorpus tasks` (or pass --tasks)."
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
+    with open_tasks_file(path) as handle:
+        try:
+            tasks = json.loads(handle.read().decode("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
     if not isinstance(tasks, list):
         raise StudioError("A120", f"{path}: must hold a JSON list of tasks")
     seen: dict[str, int] = {}
     problems = [p for i, task in enumerate(tasks) if (p := task_problem(i, task, seen))]
     raise_task_problems(path, problems)
     return tasks
+
+
+def open_tasks_file(path: Path) -> BinaryIO:
+    """The import file opened for reading, or A120 saying it is missing or unreadable."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError as exc:
+        raise StudioError(
+            "A120", f"{path}: no tasks file; make it with `nkcorpus tasks` (or pass --tasks)."
+        ) from exc
+    except OSError as exc:
+        raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
 
 
 def task_problem(index: int, task: object, seen: dict[str, int]) -> str | None:

@@ -18,7 +18,11 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from nkcorpus.annotation.studio.tasks_file import raise_task_problems, task_problem
+from nkcorpus.annotation.studio.tasks_file import (
+    open_tasks_file,
+    raise_task_problems,
+    task_problem,
+)
 from nkcorpus.errors import StudioError
 
 POSITION = "_position"  # key of a slim task: its index in the file
@@ -47,17 +51,6 @@ def _items(handle: BinaryIO, path: Path) -> Iterator[Any]:
         raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
 
 
-def _open(path: Path) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except FileNotFoundError as exc:
-        raise StudioError(
-            "A120", f"{path}: no tasks file; make it with `nkcorpus tasks` (or pass --tasks)."
-        ) from exc
-    except OSError as exc:
-        raise StudioError("A120", f"{path}: cannot read the tasks file: {exc}") from exc
-
-
 @dataclass(frozen=True)
 class StreamedTasks:
     """An import file checked by `scan_tasks`: its slim tasks, in file order."""
@@ -73,7 +66,7 @@ class StreamedTasks:
         if not positions:
             return
         changed = StudioError("A120", f"{self.path}: changed while sync read it; sync again.")
-        with _open(self.path) as handle:
+        with open_tasks_file(self.path) as handle:
             at = 0
             for position, task in enumerate(_items(handle, self.path)):
                 if position == positions[at]:
@@ -96,7 +89,7 @@ def scan_tasks(path: Path) -> StreamedTasks:
     problems: list[str] = []
     seen: dict[str, int] = {}
     slim: list[dict[str, Any]] = []
-    with _open(path) as handle:
+    with open_tasks_file(path) as handle:
         for index, task in enumerate(_items(handle, path)):
             problem = task_problem(index, task, seen)
             if problem:
