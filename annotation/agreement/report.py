@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel
 
+from nkcorpus.annotation.agreement.alpha import stacked_alpha
 from nkcorpus.annotation.agreement.bootstrap import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -111,9 +111,8 @@ def measure_agreement(
     summed = total(d.counts for d in documents)
     overall = figures(summed, schema) if documents else {}
     if documents:
-        overall["tokens.alpha"] = krippendorff_alpha(
-            np.concatenate([d.value_counts for d in documents])
-        )
+        # the package's alpha over every document's tokens, never stacked (`alpha`)
+        overall["tokens.alpha"] = stacked_alpha([d.value_counts for d in documents])
     intervals = bootstrap_intervals(
         [d.counts for d in documents], lambda c: figures(c, schema), resamples, seed
     )

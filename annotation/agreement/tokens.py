@@ -19,7 +19,6 @@ units with every annotator of the document as a coder (`value_counts`,
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -29,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from spacy.language import Language
 
+from nkcorpus.annotation.agreement.alpha import stacked_alpha
 from nkcorpus.schema.bio import OUTSIDE
 
 Token = tuple[int, int]
@@ -115,17 +115,11 @@ def value_counts(codes: Sequence[npt.NDArray[np.int_]], size: int) -> npt.NDArra
 
 
 def krippendorff_alpha(counts: npt.NDArray[np.int_]) -> float | None:
-    """Krippendorff's alpha (nominal) by the `krippendorff` package; None when
-    no token has two coders or fewer than two tags occur (alpha undefined).
+    """Krippendorff's alpha (nominal), as the `krippendorff` package computes it
+    (`nkcorpus.annotation.agreement.alpha.stacked_alpha`); None when no token
+    has two coders or fewer than two tags occur (alpha undefined).
 
     >>> krippendorff_alpha(np.array([[2, 0], [1, 1], [0, 2]]))  # as statistics.nominal_alpha
     0.4444444444444444
     """
-    import krippendorff
-
-    used = counts[:, counts.sum(axis=0) > 0]
-    if used.shape[1] < 2 or not (used.sum(axis=1) >= 2).any():
-        return None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = float(krippendorff.alpha(value_counts=used, level_of_measurement="nominal"))
-    return alpha if math.isfinite(alpha) else None
+    return stacked_alpha([counts])
