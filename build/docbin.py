@@ -23,11 +23,16 @@ to the Parquet rows is (`user_data["doc_id"]`, `Span.id_`).
 
 from __future__ import annotations
 
+import shutil
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from spacy.tokens import Doc, DocBin
+import numpy
+import srsly
+from spacy.tokens import DocBin
+from srsly.msgpack import Packer
 
 SPAN_KEY = "sc"
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_ID", "SENT_START"]
@@ -51,25 +56,105 @@ def document_row_to_user_data(row: Mapping[str, Any], split: str) -> dict[str, A
 
 
 class DocBinWriter:
-    """Collect docs per split and write `spacy/<split>.spacy`."""
+    """Collect one-document DocBins per split on disk, under `spill`, and write
+    `spacy/<split>.spacy`: the bytes spaCy's `DocBin.merge` then `to_bytes`
+    give, streamed, so memory does not grow with the documents (only each
+    split's set of strings and one length per document are held).
 
-    def __init__(self) -> None:
-        self._bins: dict[str, DocBin] = {}
+    A DocBin is zlib-compressed msgpack of a map whose lists and byte strings
+    concatenate per document; each document's pieces are appended to files,
+    and `write` emits the map with those files' contents in place. zlib's
+    output does not depend on how its input is cut (a test compares with
+    `DocBin.to_bytes`)."""
 
-    def add(self, split: str, doc: Doc) -> None:
-        self._bins.setdefault(split, DocBin(attrs=DOCBIN_ATTRS, store_user_data=True))
-        self._bins[split].add(doc)
+    def __init__(self, spill: Path) -> None:
+        self.spill = spill
+        self._splits: dict[str, _SplitSpill] = {}
 
     def add_bytes(self, split: str, data: bytes) -> None:
-        """Add the docs of a serialised DocBin (same attrs): the same file as adding them."""
-        self._bins.setdefault(split, DocBin(attrs=DOCBIN_ATTRS, store_user_data=True))
-        self._bins[split].merge(DocBin(store_user_data=True).from_bytes(data))
+        """Add the docs of a serialised DocBin (attrs `DOCBIN_ATTRS`, user data stored)."""
+        if split not in self._splits:
+            self._splits[split] = _SplitSpill(self.spill / split)
+        self._splits[split].add(srsly.msgpack_loads(zlib.decompress(data)))
 
     def write(self, folder: Path) -> list[Path]:
+        """Write `<split>.spacy` for every split given a document, then remove `spill`."""
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for split, docbin in sorted(self._bins.items()):
+        for split, spill in sorted(self._splits.items()):
             path = folder / f"{split}.spacy"
-            path.write_bytes(docbin.to_bytes())
+            with path.open("wb") as handle:
+                spill.write(handle)
             paths.append(path)
+        shutil.rmtree(self.spill, ignore_errors=True)
         return paths
+
+
+_TEMPLATE = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)  # its version and attrs
+_BYTES = ("tokens", "spaces")  # byte strings concatenated over the documents
+_LISTS = ("cats", "flags", "span_groups", "user_data")  # lists concatenated
+_CHUNK = 1 << 20
+
+
+class _SplitSpill:
+    """One split's documents: byte strings and list items in files, lengths and strings held."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.files = {name: (folder / name).open("w+b") for name in (*_BYTES, *_LISTS)}
+        self.lengths: list[int] = []
+        self.strings: set[str] = set()
+
+    def add(self, msg: dict[str, Any]) -> None:
+        if msg["attrs"] != _TEMPLATE.attrs or "user_data" not in msg:
+            raise ValueError(f"a DocBin with attrs {msg['attrs']}, not those of DOCBIN_ATTRS")
+        for name in _BYTES:
+            self.files[name].write(msg[name])
+        for name in _LISTS:
+            for item in msg[name]:
+                self.files[name].write(srsly.msgpack_dumps(item))
+        self.lengths += numpy.frombuffer(msg["lengths"], dtype="int32").tolist()
+        self.strings.update(msg["strings"])
+
+    def write(self, handle: BinaryIO) -> None:
+        """The split's DocBin, as `DocBin.to_bytes` would make it, into `handle`."""
+        packer = Packer(use_bin_type=True)
+        compressor = zlib.compressobj()  # zlib.compress's defaults
+        pack = srsly.msgpack_dumps
+
+        def emit(data: bytes) -> None:
+            handle.write(compressor.compress(data))
+
+        def emit_file(name: str) -> None:
+            source = self.files[name]
+            source.flush()
+            source.seek(0)
+            for chunk in iter(lambda: source.read(_CHUNK), b""):
+                emit(chunk)
+            source.close()
+
+        emit(packer.pack_map_header(10))
+        emit(pack("version") + pack(_TEMPLATE.version) + pack("attrs") + pack(_TEMPLATE.attrs))
+        for name in _BYTES:
+            emit(pack(name) + _bin_header(self.files[name].tell()))
+            emit_file(name)
+        lengths = numpy.asarray(self.lengths, dtype="int32").tobytes("C")
+        emit(pack("lengths") + pack(lengths) + pack("strings") + pack(sorted(self.strings)))
+        for name in _LISTS:
+            emit(pack(name) + packer.pack_array_header(len(self.lengths)))
+            emit_file(name)
+        handle.write(compressor.flush())
+
+
+def _bin_header(size: int) -> bytes:
+    """msgpack's header of a byte string of `size` bytes (bin 8, 16 or 32).
+
+    >>> _bin_header(300)
+    b'\\xc5\\x01,'
+    """
+    if size < 1 << 8:
+        return b"\xc4" + size.to_bytes(1, "big")
+    if size < 1 << 16:
+        return b"\xc5" + size.to_bytes(2, "big")
+    return b"\xc6" + size.to_bytes(4, "big")

@@ -39,8 +39,8 @@ def table_path(config: str, split: str) -> str:
 @dataclass
 class WrittenTables:
     features: dict[str, datasets.Features]
+    docbins: DocBinWriter
     stats: ReleaseStats = field(default_factory=ReleaseStats)
-    docbins: DocBinWriter = field(default_factory=DocBinWriter)
     reused: int = 0  # documents whose rows and Doc came from the part cache
 
 
@@ -73,7 +73,7 @@ def write_tables(
     `runner` maps the batch function over the batches in order (default: a
     local process pool, `nkcorpus.ordered_pool.map_in_order`)."""
     features = schema_to_features(schema)
-    out = WrittenTables(features)
+    out = WrittenTables(features, DocBinWriter(folder / ".docbins"))  # removed by write_docbins
     annotations: dict[str, list[dict[str, Any]]] = {}
     for row in report.annotations:
         annotations.setdefault(row["doc_id"], []).append(row)

@@ -12,7 +12,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from nkcorpus.build.docbin import USER_DATA_KEYS
+from nkcorpus.build.docbin import DOCBIN_ATTRS, USER_DATA_KEYS, DocBinWriter
 from nkcorpus.build.release_files import table_path, write_docbins, write_tables
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.corpus.release import select_released
@@ -106,3 +106,48 @@ def test_docbin_counts_match_the_release(release: Path) -> None:
     assert sum(len(d.user_data["relations"]) for d in docs) == 84
     roles = [s["roles"] for d in docs for s in d.user_data["spans"] if s["label"] == "PERSON"]
     assert len(roles) == 56 and all(roles)  # every PERSON carries its roles
+
+
+def _one_doc_bins(nlp: spacy.language.Language, texts: list[str]) -> list[bytes]:
+    out = []
+    for number, text in enumerate(texts):
+        doc = nlp(text)
+        doc.ents = [doc.char_span(0, len(doc[0].text), label="PERSON")] if len(doc) else []
+        doc.user_data.update({"doc_id": f"d{number}", "split": "train", "spans": []})
+        single = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+        single.add(doc)
+        out.append(single.to_bytes())
+    return out
+
+
+def test_streamed_docbin_equals_spacys_merge(tmp_path: Path) -> None:
+    """The writer's files are the bytes of spaCy's own DocBin.merge + to_bytes,
+    for a split of many documents (files larger than a read of the spill) and
+    one of a single document; its spill folder is gone afterwards."""
+    nlp = spacy.blank("en")
+    words = [f"w{i}" for i in range(3000)]
+    texts = [" ".join(words[i : i + 400 + i % 7]) + "\n" for i in range(0, 2400, 40)]
+    bins = {"train": _one_doc_bins(nlp, texts), "test": _one_doc_bins(nlp, ["Kim fled."])}
+    writer = DocBinWriter(tmp_path / "spill")
+    for split, datas in bins.items():
+        for data in datas:
+            writer.add_bytes(split, data)
+    written = writer.write(tmp_path / "spacy")
+    assert [p.name for p in written] == ["test.spacy", "train.spacy"]
+    assert not (tmp_path / "spill").exists()
+    for split, datas in bins.items():
+        merged = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+        for data in datas:
+            merged.merge(DocBin(store_user_data=True).from_bytes(data))
+        assert (tmp_path / "spacy" / f"{split}.spacy").read_bytes() == merged.to_bytes()
+    assert len((tmp_path / "spacy" / "train.spacy").read_bytes()) > 0
+    docs = list(DocBin().from_disk(tmp_path / "spacy" / "train.spacy").get_docs(nlp.vocab))
+    assert [d.text for d in docs] == texts
+
+
+def test_docbin_writer_refuses_other_attrs(tmp_path: Path) -> None:
+    doc = spacy.blank("en")("Kim fled.")
+    other = DocBin(attrs=["ORTH"], store_user_data=True)
+    other.add(doc)
+    with pytest.raises(ValueError, match="not those of DOCBIN_ATTRS"):
+        DocBinWriter(tmp_path / "spill").add_bytes("train", other.to_bytes())
