@@ -13,6 +13,7 @@ from nkcorpus.annotation.errors import AnnotationError
 from nkcorpus.annotation.score import prelabel_report, report_to_text
 from nkcorpus.annotation.tasks import write_seed_tasks
 from nkcorpus.cli_errors import fail
+from nkcorpus.cli_options import ProcessesOption, RunnerOption
 from nkcorpus.errors import NkError
 from nkcorpus.ordered_pool import Runner, available_cores, pick_runner
 from nkcorpus.paths import annotation_dir
@@ -29,21 +30,9 @@ def tasks_cli(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Docs per batch (one unit of work).")
     ] = 32,
-    processes: Annotated[
-        int | None,
-        typer.Option(
-            "--processes", min=1, help="Worker processes (default: one per available core)."
-        ),
-    ] = None,
+    processes: ProcessesOption = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
-    runner: Annotated[
-        Runner,
-        typer.Option(
-            "--runner",
-            help="What runs the batches: `local` processes, or `ray` (Ray Data on a local Ray "
-            "instance of --processes CPUs; the `ray` extra). The same bytes either way.",
-        ),
-    ] = Runner.local,
+    runner: RunnerOption = Runner.local,
 ) -> None:
     """Write the Label Studio import file: one pre-annotated task per cleaned document."""
     try:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from nkcorpus.build.report import Problem
 from nkcorpus.schema.model import LabelSchema
-from nkcorpus.schema.records import schema_to_record_models
+from nkcorpus.schema.records import record_models
 
 _RELABEL = "fix it in Label Studio and pull again"
 _SPAN_KEYS = ("id", "start", "end", "label", "text")
@@ -24,7 +24,7 @@ class Checker:
 
     def __init__(self, schema: LabelSchema, problems: list[Problem]) -> None:
         self.schema, self.problems = schema, problems
-        self.models = schema_to_record_models(schema)
+        self.models = record_models(schema)
 
     def spans(self, spans: list[dict[str, Any]], text: str, **where: Any) -> list[dict[str, Any]]:
         valid = []

@@ -16,6 +16,7 @@ import typer
 from nkcorpus.build.card import HUB_REPO_ID
 from nkcorpus.build.errors import BuildError
 from nkcorpus.cli_errors import fail
+from nkcorpus.cli_options import ProcessesOption, RunnerOption
 from nkcorpus.errors import NkError
 from nkcorpus.ordered_pool import Runner
 
@@ -31,12 +32,17 @@ def validate_cli(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a machine-readable report.")
     ] = False,
+    processes: ProcessesOption = None,
+    runner: RunnerOption = Runner.local,
 ) -> None:
     """Check exports against the schema and the cleaned corpus; exit 1 if invalid."""
     from nkcorpus.build.validate import validate_exports
+    from nkcorpus.ordered_pool import available_cores, pick_runner
 
     try:
-        report = validate_exports(exports)
+        report = validate_exports(
+            exports, processes=processes or available_cores(), runner=pick_runner(runner)
+        )
     except NkError as exc:
         fail(exc)
     if as_json:
@@ -93,15 +99,7 @@ def build_cli(
         typer.Option("--reanchor", help="Move the spans of stale tasks onto the current text."),
     ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
-    processes: Annotated[
-        int | None,
-        typer.Option(
-            "--processes",
-            min=1,
-            help="Processes for the per-document work (default: every available core; "
-            "the release is the same bytes whatever the number).",
-        ),
-    ] = None,
+    processes: ProcessesOption = None,
     cache: Annotated[
         bool,
         typer.Option(
@@ -110,14 +108,7 @@ def build_cli(
             "build are not made again (the release is the same bytes either way).",
         ),
     ] = True,
-    runner: Annotated[
-        Runner,
-        typer.Option(
-            "--runner",
-            help="What runs the per-document work: `local` processes, or `ray` (Ray Data on a "
-            "local Ray instance of --processes CPUs; the `ray` extra). The same bytes either way.",
-        ),
-    ] = Runner.local,
+    runner: RunnerOption = Runner.local,
 ) -> None:
     """Validate the exports and write the immutable release DIR/vX.Y.Z/."""
     from nkcorpus.build.part_cache import default_cache_dir

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from nkcorpus.build.errors import BuildError
-from nkcorpus.build.exports import ExportTask, iter_export, merge_tasks, task_updated_at
+from nkcorpus.build.exports import (
+    ExportTask,
+    Located,
+    iter_export_places,
+    merge_tasks,
+    task_updated_at,
+)
 from nkcorpus.build.report import Problem
 
 
@@ -43,11 +49,12 @@ class TaskCopies:
         self.problems = problems
         self.gold: dict[int, list[tuple[str, list[object]]]] = {}
 
-    def read(self, path: Path) -> Iterator[dict[str, Any]]:
-        """The tasks of one export; a read error becomes a problem, not an exception."""
+    def read(self, path: Path) -> Iterator[Located]:
+        """The tasks of one export, each with its place in the file
+        (`iter_export_places`); a read error becomes a problem, not an exception."""
         positions: dict[int, int] = {}
         try:
-            for position, task in enumerate(iter_export(path)):
+            for position, (task, place) in enumerate(iter_export_places(path)):
                 task_id = task["id"]
                 try:  # the merge orders copies by it: a bad one is this task's problem
                     task_updated_at(task, where="this task")
@@ -73,17 +80,15 @@ class TaskCopies:
                 gold = gold_ids(task)
                 if gold:
                     self.gold.setdefault(task_id, []).append((str(path), gold))
-                yield task
+                yield task, place
         except BuildError as exc:
             message = exc.message.removeprefix(f"{path}: ")  # the Problem names the file
             self.problems.append(Problem(code=exc.code, file=str(path), message=message))
 
     def check_winner(self, item: ExportTask) -> None:
         """B107 when the copy that won the merge has no gold but another copy has."""
-        if gold_ids(item.task):
-            return
         lost = [(f, ids) for f, ids in self.gold.get(item.task_id, []) if f != str(item.source)]
-        if not lost:
+        if not lost or gold_ids(item.task):  # (`lost` first: it needs no parse)
             return
         where = ", ".join(f"annotation(s) {', '.join(map(str, ids))} in {f}" for f, ids in lost)
         self.problems.append(

@@ -32,7 +32,7 @@ from nkcorpus.build.tables import (
 )
 from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.schema.model import LabelSchema
-from nkcorpus.schema.records import RecordModels, schema_to_record_models
+from nkcorpus.schema.records import record_models
 
 if TYPE_CHECKING:
     from nkcorpus.build.part_cache import PartCache
@@ -63,21 +63,12 @@ def _nlp() -> Language:
     return sentence_nlp()
 
 
-_MODELS: dict[str, RecordModels] = {}  # schema hash -> its record models, per process
-
-
-def _models(schema: LabelSchema) -> RecordModels:
-    if schema.schema_hash not in _MODELS:
-        _MODELS[schema.schema_hash] = schema_to_record_models(schema)
-    return _MODELS[schema.schema_hash]
-
-
 def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
     """The rows and the Doc of one document (B210 if a span is off the tokens)."""
     document, gold = job.document, job.gold
     doc = spans_to_doc(_nlp(), document.text, gold.spans, gold.doc_id)
     rows = document_to_rows(
-        document, gold, job.annotations, job.split, doc, _models(schema), schema,
+        document, gold, job.annotations, job.split, doc, record_models(schema), schema,
         fold=job.fold, prediction=job.prediction,
     )  # fmt: skip
     doc.user_data.update(document_row_to_user_data(rows.tables["documents"][0], job.split))

@@ -49,16 +49,19 @@ class Fallback(Exception):
     """The fast path cannot decide this task: the exact reader takes over."""
 
 
-def iter_task_bytes(handle: BinaryIO, limits: ReadLimits) -> Iterator[bytes]:
-    """The bytes of each task of a list of tasks, by lines; `Fallback` when the
-    layout is not one of the two above (the caller then reads exactly)."""
+def iter_task_bytes(handle: BinaryIO, limits: ReadLimits) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of each task of a list of tasks, by lines: the task is
+    `bytes`, found at byte `offset` of the file; `Fallback` when the layout is
+    not one of the two above (the caller then reads exactly)."""
     most = limits.max_task_bytes - READ_CHUNK
-    line = _next_line(handle, most)
+    lines = _Lines(handle, most)
+    line = lines.next()
     if line.strip() != b"[":
         raise Fallback("the list does not open on a line of its own")
     more = None  # None: no task yet; True: after a comma; False: after the last task
     while True:
-        line = _next_line(handle, most)
+        at = lines.offset
+        line = lines.next()
         stripped = line.strip()
         if not stripped:
             if not line:
@@ -71,36 +74,43 @@ def iter_task_bytes(handle: BinaryIO, limits: ReadLimits) -> Iterator[bytes]:
         if more is False:
             raise Fallback("no comma between two tasks")
         if stripped == b"{":
-            task = _indented_task(handle, line, most)
+            task = _indented_task(lines, line)
         elif stripped.startswith(b"{"):
             task = stripped
         else:
             raise Fallback("an item that is not an object")
         more = task.endswith(b",")
-        yield task[:-1] if more else task
+        yield at + len(line) - len(line.lstrip()), task[:-1] if more else task
     for rest in iter(lambda: handle.read(READ_CHUNK), b""):
         if rest.strip():
             raise Fallback("data after the list")
 
 
-def _next_line(handle: BinaryIO, most: int) -> bytes:
-    line = handle.readline(most + 1)
-    if len(line) > most:
-        raise Fallback("a line longer than a task may be")
-    return line
+class _Lines:
+    """The lines of a file, none longer than `most`, and the offset reached."""
+
+    def __init__(self, handle: BinaryIO, most: int) -> None:
+        self.handle, self.most, self.offset = handle, most, 0
+
+    def next(self) -> bytes:
+        line = self.handle.readline(self.most + 1)
+        if len(line) > self.most:
+            raise Fallback("a line longer than a task may be")
+        self.offset += len(line)
+        return line
 
 
-def _indented_task(handle: BinaryIO, first: bytes, most: int) -> bytes:
+def _indented_task(lines: _Lines, first: bytes) -> bytes:
     """The lines of a task from its `{` line to the `}` line at the same indent."""
     indent = first[: len(first) - len(first.lstrip())]
     close, close_comma = indent + b"}", indent + b"},"
     parts, size = [first], len(first)
     while True:
-        line = _next_line(handle, most)
+        line = lines.next()
         if not line:
             raise Fallback("the file ends inside a task")
         size += len(line)
-        if size > most:
+        if size > lines.most:
             raise Fallback("a task larger than a task may be")
         parts.append(line)
         end = line.rstrip(b"\r\n")

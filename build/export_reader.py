@@ -29,6 +29,7 @@ import ijson
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.export_lines import Fallback, iter_task_bytes, parse_task
 from nkcorpus.build.limits import LIMITS, ReadLimits
+from nkcorpus.build.task_places import TaskPlace
 
 _PARSER = ijson.get_backend("python")
 _CHUNK = 1 << 20  # bytes per read: the granularity of max_task_bytes
@@ -43,6 +44,16 @@ def iter_export(
     (a task without an integer id) and B111-B118 (a task beyond a limit of
     `nkcorpus.build.limits`, a lone surrogate, a huge integer, a repeated key).
     `fast=False` skips the fast path (tests compare the two)."""
+    for task, _ in iter_export_places(path, limits, fast=fast):
+        yield task
+
+
+def iter_export_places(
+    path: Path, limits: ReadLimits = LIMITS, *, fast: bool = True
+) -> Iterator[tuple[dict[str, Any], TaskPlace | None]]:
+    """`iter_export`, each task with where its bytes are in the file
+    (`nkcorpus.build.task_places`: a caller may drop the task and read it
+    again), or None for a task the exact reader gave."""
     path = Path(path)
     with _open_regular(path, limits) as handle:
         if handle.read(1024).lstrip()[:1] not in (b"[", b""):
@@ -56,10 +67,10 @@ def iter_export(
         try:
             if not fast:
                 raise Fallback("the exact reader was asked for")
-            for raw in iter_task_bytes(handle, limits):
+            for offset, raw in iter_task_bytes(handle, limits):
                 task = parse_task(raw, limits)
                 _check_task(task, f"{path}: task at position {given}", limits)
-                yield task
+                yield task, TaskPlace.of(offset, raw)
                 given += 1
             return
         except Fallback:
@@ -73,7 +84,8 @@ def iter_export(
             tasks = _read_tasks(events, source)
             for _ in range(given):  # given by the fast path already
                 next(tasks)
-            yield from tasks
+            for task in tasks:
+                yield task, None
         except OSError as exc:
             raise BuildError("B101", f"{path}: cannot read the export: {exc}") from exc
         except (ijson.JSONError, ValueError) as exc:  # ValueError: a bad escape or UTF-8

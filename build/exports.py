@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from nkcorpus.build.errors import BuildError
-from nkcorpus.build.export_reader import iter_export
+from nkcorpus.build.export_reader import iter_export, iter_export_places
+from nkcorpus.build.task_places import TaskPlace, load_task
 
 __all__ = [
     "ExportTask",
     "iter_export",
+    "iter_export_places",
     "merge_tasks",
     "parse_timestamp",
     "read_exports",
@@ -31,13 +33,23 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 
 @dataclass(frozen=True)
 class ExportTask:
-    """One task of an export, with where it came from."""
+    """One task of an export, with where it came from: held in memory, or
+    (`place` given) read again from its export when asked for."""
 
     task_id: int
-    task: dict[str, Any]
+    held: dict[str, Any] | None  # None: read again from `place`
     source: Path
     order: int  # position over every file read, in reading order
     updated: datetime
+    place: TaskPlace | None = None
+
+    @property
+    def task(self) -> dict[str, Any]:
+        """The task (B108 if its export changed since it was first read)."""
+        if self.held is not None:
+            return self.held
+        assert self.place is not None
+        return load_task(self.source, self.place)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -71,16 +83,22 @@ def task_updated_at(task: Mapping[str, Any], *, where: str = "task") -> datetime
     return max(stamps)
 
 
-def merge_tasks(sources: Iterable[tuple[Path, Iterable[dict[str, Any]]]]) -> list[ExportTask]:
+Located = tuple[dict[str, Any], TaskPlace | None]
+
+
+def merge_tasks(sources: Iterable[tuple[Path, Iterable[Located]]]) -> list[ExportTask]:
     """Merge the tasks of several exports by task id (newest wins, ties by
-    order); the result is sorted by task id."""
+    order); the result is sorted by task id. Each task comes with its place in
+    the export (`iter_export_places`): a task with one is not kept in memory
+    but read again when asked for."""
     merged: dict[int, ExportTask] = {}
     order = 0
     for path, tasks in sources:
-        for task in tasks:
+        for task, place in tasks:
             task_id = int(task["id"])
             updated = task_updated_at(task, where=f"{path}: task {task_id}")
-            candidate = ExportTask(task_id, task, Path(path), order, updated)
+            held = task if place is None else None
+            candidate = ExportTask(task_id, held, Path(path), order, updated, place)
             order += 1
             current = merged.get(task_id)
             if current is None or candidate.updated >= current.updated:
@@ -90,4 +108,4 @@ def merge_tasks(sources: Iterable[tuple[Path, Iterable[dict[str, Any]]]]) -> lis
 
 def read_exports(paths: Iterable[Path]) -> list[ExportTask]:
     """Read and merge the exports at `paths`, in the order given."""
-    return merge_tasks((Path(p), iter_export(Path(p))) for p in paths)
+    return merge_tasks((Path(p), iter_export_places(Path(p))) for p in paths)

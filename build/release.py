@@ -123,8 +123,8 @@ def build_release(
     copied into `sources.yaml`) to `seeds/manifest.yaml`; `copies` (the datasheet,
     guidelines and label schema copied into the release) to the repository's files;
     `frozen` (which documents the pre-annotation rules saw) to `frozen.json`.
-    `processes`: how many processes make the documents' rows and Docs (the
-    release is the same bytes whatever the number). `cache`: a folder of
+    `processes`: how many processes check the tasks and make the documents'
+    rows and Docs (the release is the same bytes whatever the number). `cache`: a folder of
     per-document parts (`nkcorpus.build.part_cache`) to reuse and fill (None:
     none); the release is the same bytes with or without it. `runner`: what
     maps the per-document batch function (`nkcorpus.ordered_pool.MapInOrder`).
@@ -143,7 +143,7 @@ def build_release(
         merged = read_merged_once(exports)  # read once, for every reader below
         report = validate_exports(
             exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers,
-            merged=merged,
+            merged=merged, processes=processes, runner=runner,
         )  # fmt: skip
         report.raise_for_problems()
         for note in report.reanchored:
@@ -184,7 +184,7 @@ def build_release(
         )  # fmt: skip
         # one export: its tasks are the merged ones (a task id twice would be B106)
         prelabel = release_prelabel(
-            report, [i.task for i in merged.tasks] if len(merged.files) == 1 else None
+            report, (i.task for i in merged.tasks) if len(merged.files) == 1 else None
         )
         del merged  # the parsed tasks: nothing below reads them (workers fork without them)
         gc.collect()

@@ -13,6 +13,7 @@ text, an attribute set on another label's region, relation endpoints and the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -29,55 +30,53 @@ from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
 from nkcorpus.build.result_checks import result_to_problems
-from nkcorpus.corpus.documents import CleanDocument
+from nkcorpus.build.task_checks import CheckedTask, TaskFindings, check_tasks
+from nkcorpus.corpus.documents import CleanDocument, text_sha256
 from nkcorpus.errors import NkError
+from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.schema.model import LabelSchema, load_schema
 
+BATCH_TASKS = 32  # tasks per batch sent to a worker (each read there from its export)
 
-def _check_task(
-    item: ExportTask,
-    corpus: Mapping[str, CleanDocument],
-    problems: list[Problem],
-    reanchor: bool = False,
-) -> dict[str, Any]:
-    """Task-level checks; returns the location fields for later messages."""
-    doc_id, data = item.data.get("doc_id"), item.data
-    shown_id = doc_id if isinstance(doc_id, str) else None  # a Problem names a string id
-    where = {"file": str(item.source), "task_id": item.task_id, "doc_id": shown_id}
-    if not isinstance(doc_id, str) or not isinstance(data.get("text"), str):
-        problems.append(
-            Problem(
-                code="B150",
-                message=f"data.doc_id ({str(doc_id)[:60]!r}) or data.text is missing or not "
-                "a string; import tasks with `nkcorpus studio sync`",
-                **where,
-            )
+
+def _corpus_problem(
+    checked: CheckedTask, corpus: Mapping[str, CleanDocument], reanchor: bool
+) -> Problem | None:
+    """What the task's `data` gets wrong against the corpus: no usable doc id
+    or text (B150), an unknown doc id (B151), a stale text (B153, unless
+    `reanchor`: its spans are then moved onto the current text)."""
+    where, doc_id = checked.where, checked.doc_id
+    if checked.found is None:
+        return Problem(
+            code="B150",
+            message=f"data.doc_id ({str(doc_id)[:60]!r}) or data.text is missing or not "
+            "a string; import tasks with `nkcorpus studio sync`",
+            **where,
         )
-        return where
-    document = corpus.get(doc_id)
+    document = corpus.get(doc_id)  # type: ignore[arg-type]
     if document is None:
-        problems.append(
-            Problem(
-                code="B151",
-                message=f"doc_id {doc_id!r} is not in the "
-                "cleaned corpus; delete the task or restore its seed",
-                **where,
-            )
+        return Problem(
+            code="B151",
+            message=f"doc_id {doc_id!r} is not in the "
+            "cleaned corpus; delete the task or restore its seed",
+            **where,
         )
-    elif data.get("text_sha256") != document.text_sha256 or data["text"] != document.text:
-        if reanchor:
-            return where  # `_check_annotations` moves the spans onto the current text
-        problems.append(
-            Problem(
-                code="B153",
-                message=f"stale task: its text (sha256 "
-                f"{str(data.get('text_sha256'))[:12]}…) differs from the current cleaned document "
-                f"(sha256 {document.text_sha256[:12]}…); re-annotate the current text, or "
-                "build with --reanchor to move its spans onto it",
-                **where,
-            )
-        )
-    return where
+    if reanchor or (checked.text_sha256 == document.text_sha256 and not _stale(checked, document)):
+        return None
+    return Problem(
+        code="B153",
+        message=f"stale task: its text (sha256 "
+        f"{str(checked.text_sha256)[:12]}…) differs from the current cleaned document "
+        f"(sha256 {document.text_sha256[:12]}…); re-annotate the current text, or "
+        "build with --reanchor to move its spans onto it",
+        **where,
+    )
+
+
+def _stale(checked: CheckedTask, document: CleanDocument) -> bool:
+    """Whether the task's text differs from the document's (hashed here: a
+    document's `text_sha256` is not trusted to be its text's)."""
+    return checked.text_hash != text_sha256(document.text)
 
 
 def validate_exports(
@@ -87,6 +86,9 @@ def validate_exports(
     reanchor: bool = False,
     reviewers: frozenset[int] | None = None,
     merged: MergedExports | None = None,
+    *,
+    processes: int = 1,
+    runner: MapInOrder = map_in_order,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
@@ -97,6 +99,8 @@ def validate_exports(
     (`nkcorpus.build.reanchor`) instead of being an error, and every moved or
     dropped span is listed in `report.reanchored`. `merged`: the exports at
     `paths` already read (`nkcorpus.build.copies.read_merged_once`).
+    `processes`: how many processes check the tasks (`runner` maps the batches,
+    `nkcorpus.ordered_pool.MapInOrder`); the report is the same whatever the number.
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
@@ -112,19 +116,20 @@ def validate_exports(
         merged = read_merged_once(files)
     problems, tasks = list(merged.problems), merged.tasks
     corpus = {d.doc_id: d for d in documents}
-    checker = Checker(schema, problems)
-    seen: dict[str, ExportTask] = {}
-    report: dict[str, Any] = {
-        "gold": {},
-        "unreviewed": [],
-        "annotations": [],
-        "reanchored": [],
-        "warnings": [],
-    }
-    for item in tasks:
-        where = _check_task(item, corpus, problems, reanchor)
-        doc_id = where["doc_id"]
-        if not isinstance(doc_id, str) or not isinstance(item.data.get("text"), str):
+    seen: dict[str, CheckedTask] = {}
+    report = TaskFindings()
+    gold: dict[str, GoldDocument] = {}
+    unreviewed: list[Unreviewed] = []
+    batches = (
+        (tasks[i : i + BATCH_TASKS], schema, reviewers) for i in range(0, len(tasks), BATCH_TASKS)
+    )
+    results = chain.from_iterable(runner(check_tasks, batches, processes))
+    for item, checked in zip(tasks, results, strict=True):
+        problem = _corpus_problem(checked, corpus, reanchor)
+        if problem is not None:
+            problems.append(problem)
+        found, doc_id = checked.found, checked.doc_id
+        if found is None or not isinstance(doc_id, str):
             continue
         if doc_id in seen:
             first = seen[doc_id]
@@ -132,35 +137,49 @@ def validate_exports(
                 Problem(
                     code="B152",
                     message=f"doc_id {doc_id!r} is also task "
-                    f"{first.task_id} of {first.source}; delete one task",
-                    **where,
+                    f"{first.task_id} of {first.file}; delete one task",
+                    **checked.where,
                 )
             )
             continue
-        seen[doc_id] = item
+        seen[doc_id] = checked
         current = corpus.get(doc_id)
-        stale = reanchor and current is not None and current.text != item.data["text"]
-        new_text = current.text if stale else None
-        _check_annotations(item, where, checker, report, reviewers, new_text)
+        if reanchor and current is not None and _stale(checked, current):
+            found = TaskFindings()  # a stale task: checked again, its spans moved
+            checker = Checker(schema, found.problems)
+            check_annotations(item, checked.where, checker, found, reviewers, current.text)
+        problems += found.problems
+        if found.gold is not None:
+            gold[doc_id] = found.gold
+        if found.unreviewed is not None:
+            unreviewed.append(found.unreviewed)
+        report.annotations += found.annotations
+        report.reanchored += found.reanchored
+        report.warnings += found.warnings
     return ValidationReport(
         files=[str(f) for f in files],
         tasks=len(tasks),
         problems=problems,
         reviewers=sorted(reviewers),
-        **report,
+        gold=gold,
+        unreviewed=unreviewed,
+        annotations=report.annotations,
+        reanchored=report.reanchored,
+        warnings=report.warnings,
     )
 
 
-def _check_annotations(
+def check_annotations(
     item: ExportTask,
     where: dict[str, Any],
     checker: Checker,
-    report: dict[str, Any],
+    found: TaskFindings,
     reviewers: frozenset[int],
     new_text: str | None = None,
 ) -> None:
-    """Gold selection and region checks of one task, filling `report`; with
-    `new_text` (a stale task, --reanchor) its spans are first moved onto it."""
+    """Gold selection and region checks of one task, filling `found` (its
+    problems are `checker`'s); with `new_text` (a stale task, --reanchor) its
+    spans are first moved onto it."""
     if not annotations_well_formed(item.task, where, checker.problems):
         return
     try:
@@ -169,8 +188,8 @@ def _check_annotations(
         checker.problems.append(Problem(code=exc.code, message=exc.message, **where))
         return
     if split.gold is None:
-        report["unreviewed"].append(
-            Unreviewed(doc_id=where["doc_id"], task_id=item.task_id, file=str(item.source))
+        found.unreviewed = Unreviewed(
+            doc_id=where["doc_id"], task_id=item.task_id, file=str(item.source)
         )
         return
     text = item.data["text"]
@@ -192,7 +211,7 @@ def _check_annotations(
             raw_spans, raw_relations, notes = _reanchor(
                 text, new_text, raw_spans, raw_relations, at
             )
-            report["reanchored"] += notes
+            found.reanchored += notes
         spans = checker.spans(raw_spans, text if new_text is None else new_text, **at)
         labels = {s["id"]: s["label"] for s in raw_spans}
         relations = checker.relations(raw_relations, labels, **at)
@@ -201,10 +220,10 @@ def _check_annotations(
             current = text if new_text is None else new_text
             layout_problems(spans, current, at, checker.problems)
             guideline_problems(
-                spans, relations, current, at, checker.problems, report["warnings"],
+                spans, relations, current, at, checker.problems, found.warnings,
                 accepted=split.rule == ACCEPTED,
             )  # fmt: skip
-            report["gold"][where["doc_id"]] = GoldDocument(
+            found.gold = GoldDocument(
                 doc_id=where["doc_id"],
                 task_id=item.task_id,
                 file=str(item.source),
@@ -229,7 +248,7 @@ def _check_annotations(
             message = f"malformed annotation ({problem}); re-pull with `nkcorpus studio pull`"
             checker.problems.append(Problem(code="B135", message=message, **where))
             continue
-        report["annotations"].append(model.model_dump(mode="json"))
+        found.annotations.append(model.model_dump(mode="json"))
 
 
 def _reanchor(

@@ -238,3 +238,14 @@ def schema_to_record_models(schema: LabelSchema) -> RecordModels:
         span, relation, document, sentence, crossing, statistic, annotation,
         event_model(schema), kb_document_model(schema), prediction,
     )  # fmt: skip
+
+
+_MODELS: dict[str, RecordModels] = {}  # schema hash -> its record models, per process
+
+
+def record_models(schema: LabelSchema) -> RecordModels:
+    """`schema_to_record_models(schema)`, made once per process and schema
+    (by its hash: building them costs about 20 ms)."""
+    if schema.schema_hash not in _MODELS:
+        _MODELS[schema.schema_hash] = schema_to_record_models(schema)
+    return _MODELS[schema.schema_hash]

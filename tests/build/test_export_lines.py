@@ -26,9 +26,14 @@ def _read(path: Path, limits: ReadLimits = LIMITS, *, fast: bool) -> list | str:
 
 
 def _fast_only(path: Path, limits: ReadLimits = LIMITS) -> list:
-    """The tasks by the fast path alone; Fallback if it cannot decide."""
+    """The tasks by the fast path alone; Fallback if it cannot decide. Each
+    task's offset must give back its bytes (`TaskPlace` reads them again)."""
+    data = path.read_bytes()
     with path.open("rb") as handle:
-        return [parse_task(raw, limits) for raw in iter_task_bytes(handle, limits)]
+        located = list(iter_task_bytes(handle, limits))
+    for offset, raw in located:
+        assert data[offset : offset + len(raw)] == raw
+    return [parse_task(raw, limits) for _, raw in located]
 
 
 def _write(path: Path, tasks: list, layout: str) -> Path:

@@ -17,9 +17,11 @@ import pytest
 from typer.testing import CliRunner
 
 from nkcorpus.build import release_files
+from nkcorpus.build.document_parts import jobs_to_parts
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.ray_runner import map_in_order_ray, require_ray
 from nkcorpus.build.release import build_release
+from nkcorpus.build.task_checks import check_tasks
 from nkcorpus.cli import app
 from tests.fixtures import v1_documents, v1_exports
 
@@ -82,13 +84,13 @@ def test_ray_runner_builds_the_same_release_as_the_local_runner(
     monkeypatch.setattr(release_files, "BATCH_DOCUMENTS", 1)  # one document a batch
     batches: list[object] = []
 
-    def counted(items: Iterator[object]) -> Iterator[object]:
+    def counted(fn, items: Iterator[object]) -> Iterator[object]:
         for item in items:
-            batches.append(item)
+            batches.append(fn)
             yield item
 
     def ray_runner(fn, items, processes):
-        return map_in_order_ray(fn, counted(items), processes)
+        return map_in_order_ray(fn, counted(fn, items), processes)
 
     def build(folder: Path, **runner) -> Path:
         return build_release(
@@ -97,7 +99,8 @@ def test_ray_runner_builds_the_same_release_as_the_local_runner(
 
     local = build(tmp_path / "local")  # the default runner, one process
     with_ray = build(tmp_path / "ray", runner=ray_runner, processes=2)
-    assert len(batches) == 4  # v1.0.0 releases 4 documents (001 is withheld), 1 a batch
+    assert batches.count(check_tasks) == 1  # its 5 tasks are checked in one batch
+    assert batches.count(jobs_to_parts) == 4  # v1.0.0 releases 4 documents (001 withheld)
     assert _files(with_ray) == _files(local)
     assert "data/documents/train-00000-of-00001.parquet" in _files(local)
 

@@ -430,3 +430,27 @@ def test_validate_reports_labels_or_choices_that_are_not_a_list(tmp_path: Path, 
     assert [p.code for p in problems] == ["B136"]
     assert f"`{kind}` of a {kind} item is 1, not a list" in problems[0].message
     result_to_spans(result, "Kim fled", load_schema())  # no TypeError
+
+
+def test_validate_on_two_processes_gives_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tasks are checked in batches on worker processes (`nkcorpus.build.task_checks`);
+    problems, gold, annotations and warnings come back in the same order as on one."""
+    from nkcorpus.build import validate
+
+    monkeypatch.setattr(validate, "BATCH_TASKS", 2)  # several batches in flight
+    doc0, doc1, doc2 = documents()[:3]
+    tasks = [
+        task(1, doc0, [annotation(11, good_result(doc0.text), gold=True, completed_by=3)]),
+        task(2, doc0, []),  # B152
+        task(3, doc1, [], text=doc1.text + " Edited.", text_sha256="0" * 64),  # B153
+        task(4, doc2, [], doc_id="999_unknown"),  # B151
+        task(5, doc2, [annotation(51, [], gold=True), annotation(52, [], gold=True)]),  # B120
+        task(6, doc1, [annotation(61, region(doc1.text, "x", "PERSON", "p1"), gold=True)]),
+    ]
+    path = write_export(tmp_path / "export.json", tasks)
+    one = validate_exports([path], documents=documents(), processes=1)
+    two = validate_exports([path], documents=documents(), processes=2)
+    assert one.problems and one.gold and one.annotations
+    assert two.model_dump() == one.model_dump()
