@@ -55,7 +55,8 @@ def _coincidences(
 ) -> npt.NDArray[np.float64]:
     total = None
     for block in _blocks(parts, np.getbufsize()):
-        summed = _terms(block[:, used]).sum(axis=0)  # `[:, used]`: the package's layout
+        # int64 as the package's stacked counts, then `[:, used]`: the package's layout
+        summed = _terms(block.astype(np.int64)[:, used]).sum(axis=0)
         total = summed if total is None else total + summed
     assert total is not None  # a unit with two coders exists
     return total

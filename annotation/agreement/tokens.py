@@ -108,7 +108,10 @@ def value_counts(codes: Sequence[npt.NDArray[np.int_]], size: int) -> npt.NDArra
     >>> value_counts([np.array([0, 1]), np.array([0, 0])], 2).tolist()
     [[2, 0], [1, 1]]
     """
-    counts = np.zeros((len(codes[0]) if codes else 0, size), dtype=np.int64)
+    # the smallest unsigned type that holds the number of coders (uint8 below 256):
+    # a document's counts are kept until the release's alpha is measured
+    dtype = np.min_scalar_type(len(codes))
+    counts = np.zeros((len(codes[0]) if codes else 0, size), dtype=dtype)
     for coder in codes:
         np.add.at(counts, (np.arange(len(coder)), coder), 1)
     return counts

@@ -21,7 +21,7 @@ def _parts(seed: int) -> list[np.ndarray]:
             tags = rng.choice(values, size=units, p=weights)
             keep = rng.random(units) < 0.9  # a coder may skip a unit
             np.add.at(counts, (np.arange(units)[keep], tags[keep]), 1)
-        parts.append(counts)
+        parts.append(counts.astype(np.uint8) if seed % 2 else counts)  # as value_counts
     return parts
 
 
@@ -29,7 +29,7 @@ def _parts(seed: int) -> list[np.ndarray]:
 def test_stacked_alpha_is_the_packages_alpha(seed: int) -> None:
     """Random parts, up to ~100,000 units in all (several of numpy's blocks)."""
     parts = _parts(seed)
-    stacked = np.concatenate(parts)
+    stacked = np.concatenate(parts).astype(np.int64)  # as the package was given them
     used = stacked[:, stacked.sum(axis=0) > 0]
     if used.shape[1] < 2 or not (used.sum(axis=1) >= 2).any():
         assert stacked_alpha(parts) is None
