@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy
-import srsly
 from spacy.tokens import DocBin
-from srsly.msgpack import Packer
+from srsly.msgpack import Packer, unpackb
 
 SPAN_KEY = "sc"
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_ID", "SENT_START"]
@@ -75,7 +74,10 @@ class DocBinWriter:
         """Add the docs of a serialised DocBin (attrs `DOCBIN_ATTRS`, user data stored)."""
         if split not in self._splits:
             self._splits[split] = _SplitSpill(self.spill / split)
-        self._splits[split].add(srsly.msgpack_loads(zlib.decompress(data)))
+        # with `object_pairs_hook`, srsly skips looking up its registry of hooks (1 ms a
+        # call); none applies to a DocBin's map (it holds no numpy arrays)
+        msg = unpackb(zlib.decompress(data), raw=False, use_list=True, object_pairs_hook=dict)
+        self._splits[split].add(msg)
 
     def write(self, folder: Path) -> list[Path]:
         """Write `<split>.spacy` for every split given a document, then remove `spill`."""
@@ -105,6 +107,7 @@ class _SplitSpill:
         self.files = {name: (folder / name).open("w+b") for name in (*_BYTES, *_LISTS)}
         self.lengths: list[int] = []
         self.strings: set[str] = set()
+        self.pack = Packer(use_bin_type=True).pack  # as `srsly.msgpack_dumps`, made once
 
     def add(self, msg: dict[str, Any]) -> None:
         if msg["attrs"] != _TEMPLATE.attrs or "user_data" not in msg:
@@ -113,7 +116,7 @@ class _SplitSpill:
             self.files[name].write(msg[name])
         for name in _LISTS:
             for item in msg[name]:
-                self.files[name].write(srsly.msgpack_dumps(item))
+                self.files[name].write(self.pack(item))
         self.lengths += numpy.frombuffer(msg["lengths"], dtype="int32").tolist()
         self.strings.update(msg["strings"])
 
@@ -121,7 +124,7 @@ class _SplitSpill:
         """The split's DocBin, as `DocBin.to_bytes` would make it, into `handle`."""
         packer = Packer(use_bin_type=True)
         compressor = zlib.compressobj()  # zlib.compress's defaults
-        pack = srsly.msgpack_dumps
+        pack = self.pack
 
         def emit(data: bytes) -> None:
             handle.write(compressor.compress(data))
