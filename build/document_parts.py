@@ -13,7 +13,7 @@ the next build.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,8 @@ from spacy.tokens import DocBin
 
 from nkcorpus.build.docbin import DOCBIN_ATTRS, document_row_to_user_data
 from nkcorpus.build.report import GoldDocument
+from nkcorpus.build.row_encoder import features_to_encoder
+from nkcorpus.build.stats import RowCounts, rows_to_counts
 from nkcorpus.build.tables import (
     DocumentRows,
     PredictionLike,
@@ -31,6 +33,7 @@ from nkcorpus.build.tables import (
     spans_to_doc,
 )
 from nkcorpus.corpus.documents import CleanDocument
+from nkcorpus.schema.features import schema_to_features
 from nkcorpus.schema.model import LabelSchema
 from nkcorpus.schema.records import record_models
 
@@ -52,9 +55,11 @@ class DocumentJob:
 
 @dataclass(frozen=True)
 class DocumentPart:
-    """One document's rows of every table, and its Doc as a one-document DocBin."""
+    """One document's rows of every table, encoded for Arrow (`row_encoder`),
+    their counts, and its Doc as a one-document DocBin."""
 
-    rows: DocumentRows
+    rows: DocumentRows  # its tables' rows are encoded
+    counts: RowCounts
     docbin: bytes
 
 
@@ -74,7 +79,22 @@ def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
     doc.user_data.update(document_row_to_user_data(rows.tables["documents"][0], job.split))
     docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
     docbin.add(doc)
-    return DocumentPart(rows, docbin.to_bytes())
+    encoders = _encoders(schema)
+    encoded = {config: list(map(encoders[config], t)) for config, t in rows.tables.items()}
+    return DocumentPart(
+        DocumentRows(rows.doc_id, rows.split, encoded), rows_to_counts(rows), docbin.to_bytes()
+    )
+
+
+_ENCODERS: dict[str, dict[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+
+def _encoders(schema: LabelSchema) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+    """Per config, its rows' encoder (`row_encoder`), made once per process and schema."""
+    if schema.schema_hash not in _ENCODERS:
+        features = schema_to_features(schema)
+        _ENCODERS[schema.schema_hash] = {c: features_to_encoder(f) for c, f in features.items()}
+    return _ENCODERS[schema.schema_hash]
 
 
 def jobs_to_parts(

@@ -55,9 +55,14 @@ class TableWriter:
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
 
     def write(self, row: dict[str, Any]) -> None:
-        self._buffer.append(self._encode(row))
-        if len(self._buffer) >= BATCH_ROWS:
-            self._flush()
+        self.write_encoded([self._encode(row)])
+
+    def write_encoded(self, rows: list[dict[str, Any]]) -> None:
+        """Append rows already encoded by `features_to_encoder` of this table's features."""
+        for row in rows:
+            self._buffer.append(row)
+            if len(self._buffer) >= BATCH_ROWS:
+                self._flush()
 
     def _flush(self) -> None:
         if self._buffer:

@@ -13,9 +13,9 @@ without a version bump, never reuses a part. The cache lives under
 only costs time. An entry that cannot be read (a torn or foreign file) is made
 again and rewritten, never trusted.
 
-An entry is `NKPART1\\n`, the sha256 of the rest (32 bytes), the length of
-the rows' JSON (8 bytes, big-endian), the rows as JSON (orjson), then the
-one-document DocBin.
+An entry is `NKPART2\\n`, the sha256 of the rest (32 bytes), the length of
+the JSON that follows (8 bytes, big-endian), the rows (encoded for Arrow) and
+their counts as JSON (orjson), then the one-document DocBin.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -33,10 +33,11 @@ import orjson
 from pydantic import BaseModel
 
 from nkcorpus.build.document_parts import DocumentJob, DocumentPart
+from nkcorpus.build.stats import RowCounts
 from nkcorpus.build.tables import DocumentRows
 from nkcorpus.schema.model import LabelSchema
 
-MAGIC = b"NKPART1\n"
+MAGIC = b"NKPART2\n"
 
 
 def default_cache_dir() -> Path:
@@ -112,7 +113,12 @@ class PartCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = orjson.dumps(
-            {"doc_id": part.rows.doc_id, "split": part.rows.split, "tables": part.rows.tables}
+            {
+                "doc_id": part.rows.doc_id,
+                "split": part.rows.split,
+                "tables": part.rows.tables,
+                "counts": asdict(part.counts),
+            }
         )
         payload = len(rows).to_bytes(8, "big") + rows + part.docbin
         fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
@@ -137,7 +143,8 @@ def _decode(data: bytes) -> DocumentPart | None:
     try:
         rows = orjson.loads(data[start : start + size])
         document_rows = DocumentRows(rows["doc_id"], rows["split"], rows["tables"])
+        counts = RowCounts(**rows["counts"])
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return None
     docbin = data[start + size :]
-    return DocumentPart(document_rows, docbin) if docbin else None
+    return DocumentPart(document_rows, counts, docbin) if docbin else None

@@ -100,9 +100,8 @@ def write_tables(
                 out.reused += hit
                 rows = part.rows
                 for config, table in rows.tables.items():
-                    for row in table:
-                        writers[(config, rows.split)].write(row)
-                out.stats.add(rows)
+                    writers[(config, rows.split)].write_encoded(table)
+                out.stats.add_counts(part.counts)
                 out.docbins.add_bytes(rows.split, part.docbin)
                 advance(1)
     finally:

@@ -26,17 +26,20 @@ class ReleaseStats:
     arrow_bytes: dict[tuple[str, str], int] = field(default_factory=dict)  # in-memory size
 
     def add(self, rows: DocumentRows) -> None:
-        stats = self.splits.setdefault(rows.split, SplitStats())
-        document: dict[str, Any] = rows.tables["documents"][0]
+        self.add_counts(rows_to_counts(rows))
+
+    def add_counts(self, counts: RowCounts) -> None:
+        """Add one document's counts (`rows_to_counts`)."""
+        stats = self.splits.setdefault(counts.split, SplitStats())
         stats.documents += 1
-        stats.sentences += len(rows.tables["tokens"])
-        stats.tokens += sum(len(s["tokens"]) for s in rows.tables["tokens"])
-        stats.spans.update(span["label"] for span in document["spans"])
-        stats.relations.update(relation["type"] for relation in document["relations"])
-        stats.annotations += len(rows.tables["annotations"])
-        for config, table in rows.tables.items():
-            key = (config, rows.split)
-            self.rows[key] = self.rows.get(key, 0) + len(table)
+        stats.sentences += counts.sentences
+        stats.tokens += counts.tokens
+        stats.spans.update(counts.spans)
+        stats.relations.update(counts.relations)
+        stats.annotations += counts.annotations
+        for config, n in counts.rows.items():
+            key = (config, counts.split)
+            self.rows[key] = self.rows.get(key, 0) + n
 
     def total(self) -> SplitStats:
         total = SplitStats()
@@ -48,3 +51,31 @@ class ReleaseStats:
             total.relations.update(stats.relations)
             total.annotations += stats.annotations
         return total
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """What `ReleaseStats` takes from one document's rows (made with them, in a
+    worker, so that the rows can travel encoded)."""
+
+    split: str
+    sentences: int
+    tokens: int
+    spans: dict[str, int]
+    relations: dict[str, int]
+    annotations: int
+    rows: dict[str, int]  # config -> rows
+
+
+def rows_to_counts(rows: DocumentRows) -> RowCounts:
+    """The counts of one document's rows (label names as in the rows)."""
+    document: dict[str, Any] = rows.tables["documents"][0]
+    return RowCounts(
+        split=rows.split,
+        sentences=len(rows.tables["tokens"]),
+        tokens=sum(len(s["tokens"]) for s in rows.tables["tokens"]),
+        spans=dict(Counter(span["label"] for span in document["spans"])),
+        relations=dict(Counter(relation["type"] for relation in document["relations"])),
+        annotations=len(rows.tables["annotations"]),
+        rows={config: len(table) for config, table in rows.tables.items()},
+    )
