@@ -8,6 +8,11 @@ relations are checked with the pydantic row models of the release
 (`schema_to_record_models`), plus what a model cannot see: offsets against the
 text, an attribute set on another label's region, relation endpoints and the
 (head label, tail label) pair a relation type allows.
+
+Each task is checked against the schema by `nkcorpus.build.task_checks`, in
+batches on worker processes; here its results are put together in task order
+with what needs the corpus or the other tasks (B150-B153, and a stale task's
+spans moved onto the current text with --reanchor).
 """
 
 from __future__ import annotations
@@ -15,24 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-
-from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
 from nkcorpus.build.copies import MergedExports, read_merged_once
-from nkcorpus.build.exports import ExportTask
-from nkcorpus.build.gold import ACCEPTED, annotator_id, split_annotations
-from nkcorpus.build.guideline_checks import guideline_problems
-from nkcorpus.build.layout import layout_problems
-from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
-from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
-from nkcorpus.build.result_checks import result_to_problems
-from nkcorpus.build.task_checks import CheckedTask, TaskFindings, check_tasks
+from nkcorpus.build.task_checks import CheckedTask, TaskFindings, check_annotations, check_tasks
 from nkcorpus.corpus.documents import CleanDocument, text_sha256
-from nkcorpus.errors import NkError
 from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.schema.model import LabelSchema, load_schema
 
@@ -167,114 +160,3 @@ def validate_exports(
         reanchored=report.reanchored,
         warnings=report.warnings,
     )
-
-
-def check_annotations(
-    item: ExportTask,
-    where: dict[str, Any],
-    checker: Checker,
-    found: TaskFindings,
-    reviewers: frozenset[int],
-    new_text: str | None = None,
-) -> None:
-    """Gold selection and region checks of one task, filling `found` (its
-    problems are `checker`'s); with `new_text` (a stale task, --reanchor) its
-    spans are first moved onto it."""
-    if not annotations_well_formed(item.task, where, checker.problems):
-        return
-    try:
-        split = split_annotations(item.task, source=item.source, reviewers=reviewers)
-    except NkError as exc:
-        checker.problems.append(Problem(code=exc.code, message=exc.message, **where))
-        return
-    if split.gold is None:
-        found.unreviewed = Unreviewed(
-            doc_id=where["doc_id"], task_id=item.task_id, file=str(item.source)
-        )
-        return
-    text = item.data["text"]
-    for annotation in [split.gold, *split.others]:
-        at = {**where, "annotation_id": annotation.get("id")}
-        shape = result_to_problems(annotation.get("result"))
-        for problem in shape:
-            checker.problems.append(
-                Problem(
-                    code=problem.code, message=problem.message, **at, region_id=problem.region_id
-                )
-            )
-        if shape:
-            continue  # its spans would be merged, renamed or coerced: nothing more to check
-        raw_spans, raw_relations = result_to_spans(
-            annotation.get("result") or [], text, checker.schema
-        )
-        if new_text is not None:
-            raw_spans, raw_relations, notes = _reanchor(
-                text, new_text, raw_spans, raw_relations, at
-            )
-            found.reanchored += notes
-        spans = checker.spans(raw_spans, text if new_text is None else new_text, **at)
-        labels = {s["id"]: s["label"] for s in raw_spans}
-        relations = checker.relations(raw_relations, labels, **at)
-        is_gold = annotation is split.gold
-        if is_gold:
-            current = text if new_text is None else new_text
-            layout_problems(spans, current, at, checker.problems)
-            guideline_problems(
-                spans, relations, current, at, checker.problems, found.warnings,
-                accepted=split.rule == ACCEPTED,
-            )  # fmt: skip
-            found.gold = GoldDocument(
-                doc_id=where["doc_id"],
-                task_id=item.task_id,
-                file=str(item.source),
-                spans=spans,
-                relations=relations,
-                rule=split.rule,
-            )
-        row = {
-            "doc_id": where["doc_id"],
-            "task_id": item.task_id,
-            "annotation_id": at["annotation_id"],
-            "annotator_id": annotator_id(annotation.get("completed_by")),
-            "is_gold": is_gold,
-            "updated_at": annotation.get("updated_at"),
-            "spans": spans,
-            "relations": relations,
-        }
-        try:
-            model = checker.models.annotation.model_validate(row)
-        except ValidationError as exc:
-            problem = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
-            message = f"malformed annotation ({problem}); re-pull with `nkcorpus studio pull`"
-            checker.problems.append(Problem(code="B135", message=message, **where))
-            continue
-        found.annotations.append(model.model_dump(mode="json"))
-
-
-def _reanchor(
-    old_text: str,
-    new_text: str,
-    spans: list[dict[str, Any]],
-    relations: list[dict[str, Any]],
-    at: Mapping[str, Any],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Move one stale annotation's spans onto the current text; notes name every change."""
-    moved = reanchor_spans(old_text, new_text, spans)
-    kept_relations, lost_relations = relations_after_reanchor(relations, moved.kept_ids)
-    prefix = (
-        f"{at['file']}, task {at['task_id']} (doc {at['doc_id']}), annotation {at['annotation_id']}"
-    )
-    notes = [
-        f"{prefix}, region {m.span_id}: moved [{m.old_start}, {m.old_end}) -> "
-        f"[{m.new_start}, {m.new_end})"
-        for m in moved.moved
-    ]
-    notes += [
-        f"{prefix}, region {d.span_id}: dropped {d.text!r} at {d.old_start} ({d.reason})"
-        for d in moved.dropped
-    ]
-    notes += [
-        f"{prefix}: dropped relation {r['type']} {r['head']} -> {r['tail']} (an end was dropped)"
-        for r in lost_relations
-    ]
-    return moved.spans, kept_relations, notes
