@@ -29,7 +29,7 @@ import ijson
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.export_lines import Fallback, iter_task_bytes, parse_task
 from nkcorpus.build.limits import LIMITS, ReadLimits
-from nkcorpus.build.task_places import TaskPlace
+from nkcorpus.build.task_places import TaskPlace, task_digest
 
 _PARSER = ijson.get_backend("python")
 _CHUNK = 1 << 20  # bytes per read: the granularity of max_task_bytes
@@ -67,10 +67,11 @@ def iter_export_places(
         try:
             if not fast:
                 raise Fallback("the exact reader was asked for")
+            absolute = path.absolute()  # one Path for every place of the file
             for offset, raw in iter_task_bytes(handle, limits):
                 task = parse_task(raw, limits)
                 _check_task(task, f"{path}: task at position {given}", limits)
-                yield task, TaskPlace.of(offset, raw)
+                yield task, TaskPlace(absolute, offset, len(raw), task_digest(raw))
                 given += 1
             return
         except Fallback:

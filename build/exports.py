@@ -49,7 +49,7 @@ class ExportTask:
         if self.held is not None:
             return self.held
         assert self.place is not None
-        return load_task(self.source, self.place)
+        return load_task(self.place)
 
     @property
     def data(self) -> dict[str, Any]:

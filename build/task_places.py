@@ -34,26 +34,29 @@ def task_digest(raw: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class TaskPlace:
-    """A task's bytes: `length` bytes at `offset` of its export, with their digest."""
+    """A task's bytes: `length` bytes at `offset` of the export `path`
+    (absolute, so that a worker started elsewhere finds it), with their digest."""
 
+    path: Path
     offset: int
     length: int
     digest: bytes
 
     @classmethod
-    def of(cls, offset: int, raw: bytes) -> TaskPlace:
-        """The place of `raw`, found at `offset`.
+    def of(cls, path: Path, offset: int, raw: bytes) -> TaskPlace:
+        """The place of `raw`, found at `offset` of `path`.
 
-        >>> TaskPlace.of(4, b'{"id": 1}').length
+        >>> TaskPlace.of(Path("export.json"), 4, b'{"id": 1}').length
         9
         """
-        return cls(offset, len(raw), task_digest(raw))
+        return cls(Path(path).absolute(), offset, len(raw), task_digest(raw))
 
 
 @lru_cache(maxsize=1)
-def load_task(path: Path, place: TaskPlace) -> dict[str, Any]:
-    """The task at `place` of the export `path`, parsed again; B108 when the
-    file cannot be read there or its bytes are no longer the ones first read."""
+def load_task(place: TaskPlace) -> dict[str, Any]:
+    """The task at `place`, parsed again; B108 when its export cannot be read
+    there or its bytes are no longer the ones first read."""
+    path = place.path
     try:
         with open(path, "rb") as handle:
             handle.seek(place.offset)

@@ -58,8 +58,21 @@ def test_an_export_changed_under_a_reader_is_b108(tmp_path: Path, change: str) -
         _ = merged[1].task
 
 
-def test_task_place_of_names_its_bytes() -> None:
+def test_task_place_of_names_its_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = b'{"id": 1}'
-    place = TaskPlace.of(7, raw)
-    assert (place.offset, place.length) == (7, len(raw))
-    assert place != TaskPlace.of(7, b'{"id": 2}')
+    monkeypatch.chdir(tmp_path)
+    place = TaskPlace.of(Path("export.json"), 7, raw)
+    assert (place.path, place.offset, place.length) == (tmp_path / "export.json", 7, len(raw))
+    assert place != TaskPlace.of(Path("export.json"), 7, b'{"id": 2}')
+
+
+def test_a_task_is_read_again_from_another_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Places are absolute: a worker whose directory differs still finds the export."""
+    monkeypatch.chdir(tmp_path)
+    path, tasks = _export(Path("."))
+    merged = read_exports([path])  # a relative path, as `--export x.json` gives
+    load_task.cache_clear()
+    monkeypatch.chdir("/")
+    assert [item.task for item in merged] == tasks
