@@ -180,20 +180,48 @@ def task_to_predicted(task: Mapping[str, Any]) -> list[Region]:
     return result_to_regions(predictions[-1].get("result") or []) if predictions else []
 
 
+class PrelabelTask(NamedTuple):
+    """What one task gives the pre-annotation report (`task_to_prelabel`)."""
+
+    task_id: object
+    gold: list[Region] | None  # None: no gold, the task is skipped
+    predicted: list[Region]
+    text: str  # with `recompute` only ("" otherwise)
+    error: tuple[str, str] | None  # (code, message) of a malformed task
+
+
+def task_to_prelabel(
+    task: Mapping[str, Any], reviewers: frozenset[int], recompute: bool = False
+) -> PrelabelTask:
+    """The task's gold regions and its predicted ones (with `recompute`, its
+    text instead, for the current rules). A pure function of the task: the
+    build's validation makes it on its workers."""
+    try:
+        regions = task_to_gold(task, reviewers)
+        if regions is None or recompute:
+            text = str((task.get("data") or {}).get("text", "")) if recompute else ""
+            return PrelabelTask(task["id"], regions, [], text, None)
+        return PrelabelTask(task["id"], regions, task_to_predicted(task), "", None)
+    except NkError as exc:
+        return PrelabelTask(task["id"], None, [], "", (exc.code, exc.message))
+
+
 def prelabel_report(
     export_path: Path,
     *,
     recompute: bool = False,
     reviewers: frozenset[int] | None = None,
     tasks: Iterable[Mapping[str, Any]] | None = None,
+    scored: Iterable[PrelabelTask] | None = None,
 ) -> PrelabelReport:
     """Score the predictions in an export (or, with `recompute`, fresh ones
     from the current rules) against its gold annotations (`reviewers`: default
     `annotation/reviewers.yaml`, as the build). The export is read,
     streamed and bounded, by `nkcorpus.build.exports.iter_export` (errors
     B101-B103, B111-B118); only each scored task's regions (and, with
-    `recompute`, its text) are kept. `tasks`: the export's tasks already read
-    (the build passes them; the figures do not depend on their order)."""
+    `recompute`, its text) are kept. `tasks`: the export's tasks already read,
+    or `scored`: their `task_to_prelabel` already made (the build passes them;
+    the figures do not depend on their order)."""
     if reviewers is None:
         from nkcorpus.annotation.reviewers import load_reviewers
 
@@ -202,23 +230,24 @@ def prelabel_report(
     predicted: list[list[Region]] = []
     texts: list[str] = []
     skipped = 0
-    for task in iter_export(Path(export_path)) if tasks is None else tasks:
-        try:
-            regions = task_to_gold(task, reviewers)
-            if regions is None:
-                skipped += 1
-                continue
-            gold.append(regions)
-            if recompute:
-                texts.append(str((task.get("data") or {}).get("text", "")))
-            else:
-                predicted.append(task_to_predicted(task))
-        except NkError as exc:
+    if scored is None:
+        given = iter_export(Path(export_path)) if tasks is None else tasks
+        scored = (task_to_prelabel(task, reviewers, recompute) for task in given)
+    for one in scored:
+        if one.error is not None:
             raise AnnotationError(
-                exc.code,
-                f"{export_path}: task {task['id']}: {exc.message}; fix it in Label Studio and "
+                one.error[0],
+                f"{export_path}: task {one.task_id}: {one.error[1]}; fix it in Label Studio and "
                 "pull again (`nkcorpus validate` lists every problem)",
-            ) from exc
+            )
+        if one.gold is None:
+            skipped += 1
+            continue
+        gold.append(one.gold)
+        if recompute:
+            texts.append(one.text)
+        else:
+            predicted.append(one.predicted)
     if recompute:
         nlp = build_nlp()
         predicted = [

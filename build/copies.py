@@ -14,9 +14,9 @@ Only small per-task summaries (ids of starred annotations) are kept.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.exports import (
@@ -27,6 +27,9 @@ from nkcorpus.build.exports import (
     task_updated_at,
 )
 from nkcorpus.build.report import Problem
+
+if TYPE_CHECKING:
+    from nkcorpus.build.task_checks import CheckedTask
 
 
 def gold_ids(task: Mapping[str, Any]) -> list[object]:
@@ -119,6 +122,15 @@ class MergedExports:
     files: list[Path]
     tasks: list[ExportTask]
     problems: list[Problem]
+    # what validation's workers made of each task, in the order of `tasks`
+    # (`validate_exports(extras=True)`): the later readers' parts, made once
+    checked: list[CheckedTask] = field(default_factory=list)
+
+    def checked_or_none(self) -> list[CheckedTask | None]:
+        """`checked` when made for every task, else None for each (read them again)."""
+        if len(self.checked) == len(self.tasks):
+            return list(self.checked)
+        return [None] * len(self.tasks)
 
 
 def read_merged_once(files: Iterable[Path]) -> MergedExports:

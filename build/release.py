@@ -143,7 +143,7 @@ def build_release(
         merged = read_merged_once(exports)  # read once, for every reader below
         report = validate_exports(
             exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers,
-            merged=merged, processes=processes, runner=runner,
+            merged=merged, processes=processes, runner=runner, extras=True,
         )  # fmt: skip
         report.raise_for_problems()
         for note in report.reanchored:
@@ -182,10 +182,11 @@ def build_release(
             exports, frozenset(report.reviewers), frozenset(d.doc_id for d in released), schema,
             merged,
         )  # fmt: skip
-        # one export: its tasks are the merged ones (a task id twice would be B106)
-        prelabel = release_prelabel(
-            report, (i.task for i in merged.tasks) if len(merged.files) == 1 else None
-        )
+        # one export: its tasks are the merged ones (a task id twice would be B106),
+        # scored by validation's workers
+        made = [c.extras.prelabel if c.extras else None for c in merged.checked_or_none()]
+        one_export = len(merged.files) == 1 and None not in made
+        prelabel = release_prelabel(report, made if one_export else None)  # type: ignore[arg-type]
         del merged  # the parsed tasks: nothing below reads them (workers fork without them)
         gc.collect()
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"

@@ -11,7 +11,7 @@ from typing import Any
 
 import datasets
 
-from nkcorpus.annotation.score import prelabel_report
+from nkcorpus.annotation.score import PrelabelTask, prelabel_report
 from nkcorpus.build.docbin import DocBinWriter
 from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
 from nkcorpus.build.parquet_writer import TableWriter, parquet_nbytes
@@ -113,12 +113,13 @@ def write_tables(
 
 
 def release_prelabel(
-    report: ValidationReport, tasks: Iterable[Mapping[str, Any]] | None = None
+    report: ValidationReport, scored: Iterable[PrelabelTask] | None = None
 ) -> dict[str, Any]:
     """The card's pre-annotation figures: the newest export's predictions
-    scored against its gold (`tasks`: that export's tasks, if already read)."""
+    scored against its gold (`scored`: that export's tasks' `task_to_prelabel`,
+    if already made)."""
     newest = Path(report.files[-1])
-    scores = prelabel_report(newest, reviewers=frozenset(report.reviewers), tasks=tasks).scores
+    scores = prelabel_report(newest, reviewers=frozenset(report.reviewers), scored=scored).scores
     prelabel: dict[str, Any] = {"export": newest.name}
     prelabel.update({s.label: {"exact": s.exact.f1, "overlap": s.overlap.f1} for s in scores})
     return prelabel

@@ -19,7 +19,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nkcorpus.annotation.agreement.inputs import TaskAgreement, task_to_agreement
+from nkcorpus.annotation.score import PrelabelTask, task_to_prelabel
 from nkcorpus.build.annotation_checks import annotations_well_formed
+from nkcorpus.build.baseline_predictions import PredictedTask, task_to_prediction
 from nkcorpus.build.checks import Checker
 from nkcorpus.build.exports import ExportTask
 from nkcorpus.build.gold import ACCEPTED, annotator_id, split_annotations
@@ -58,6 +61,7 @@ class CheckedTask:
     text_sha256: object  # data.text_sha256 as given
     text_hash: str | None  # sha256 of data.text, when a string
     found: TaskFindings | None
+    extras: TaskExtras | None = None  # with `extras`: the later readers' parts
 
     @property
     def where(self) -> dict[str, Any]:
@@ -65,17 +69,33 @@ class CheckedTask:
         return {"file": self.file, "task_id": self.task_id, "doc_id": shown}
 
 
-Batch = tuple[Sequence[ExportTask], LabelSchema, frozenset[int]]
+@dataclass(frozen=True)
+class TaskExtras:
+    """What the build's later readers take from one task, made with its checks
+    so that it is read and parsed once: the baseline's prediction on its own
+    text (`task_to_prediction`), its agreement part (`task_to_agreement`, None
+    without a string doc id and text) and its pre-annotation scores
+    (`task_to_prelabel`)."""
+
+    prediction: PredictedTask | None
+    agreement: TaskAgreement | None
+    prelabel: PrelabelTask
+
+
+Batch = tuple[Sequence[ExportTask], LabelSchema, frozenset[int], bool]
 
 
 def check_tasks(batch: Batch) -> list[CheckedTask]:
-    """`check_task` of every task of `(tasks, schema, reviewers)`, in order."""
-    tasks, schema, reviewers = batch
-    return [check_task(item, schema, reviewers) for item in tasks]
+    """`check_task` of every task of `(tasks, schema, reviewers, extras)`, in order."""
+    tasks, schema, reviewers, extras = batch
+    return [check_task(item, schema, reviewers, extras) for item in tasks]
 
 
-def check_task(item: ExportTask, schema: LabelSchema, reviewers: frozenset[int]) -> CheckedTask:
-    """The schema's checks of one task, as if its text were current."""
+def check_task(
+    item: ExportTask, schema: LabelSchema, reviewers: frozenset[int], extras: bool = False
+) -> CheckedTask:
+    """The schema's checks of one task, as if its text were current; with
+    `extras`, also its `TaskExtras`."""
     data = item.data
     doc_id, text = data.get("doc_id"), data.get("text")
     usable = isinstance(doc_id, str) and isinstance(text, str)
@@ -91,7 +111,23 @@ def check_task(item: ExportTask, schema: LabelSchema, reviewers: frozenset[int])
         text_sha256=data.get("text_sha256"),
         text_hash=text_sha256(text) if isinstance(text, str) else None,
         found=found,
+        extras=_extras(item, schema, reviewers, usable) if extras else None,
     )
+
+
+def _extras(
+    item: ExportTask, schema: LabelSchema, reviewers: frozenset[int], usable: bool
+) -> TaskExtras | None:
+    """None when making them raises: each reader then makes its part itself,
+    after validation, and raises there as it always did."""
+    try:
+        return TaskExtras(
+            prediction=task_to_prediction(item, schema),
+            agreement=task_to_agreement(item, schema, reviewers) if usable else None,
+            prelabel=task_to_prelabel(item.task, reviewers),
+        )
+    except Exception:  # deferred to the reader, see above
+        return None
 
 
 def check_annotations(
@@ -173,7 +209,16 @@ def check_annotations(
             message = f"malformed annotation ({problem}); re-pull with `nkcorpus studio pull`"
             checker.problems.append(Problem(code="B135", message=message, **where))
             continue
-        found.annotations.append(model.model_dump(mode="json"))
+        dumped = model.model_dump(mode="json")
+        gold = found.gold if is_gold else None
+        if gold is not None and (dumped["spans"], dumped["relations"]) == (
+            gold.spans,
+            gold.relations,
+        ):  # one copy of the gold's spans, shared by the report's gold and its row
+            found.gold = gold.model_copy(
+                update={"spans": dumped["spans"], "relations": dumped["relations"]}
+            )
+        found.annotations.append(dumped)
 
 
 def _reanchor(

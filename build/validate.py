@@ -82,6 +82,7 @@ def validate_exports(
     *,
     processes: int = 1,
     runner: MapInOrder = map_in_order,
+    extras: bool = False,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
@@ -94,6 +95,9 @@ def validate_exports(
     `paths` already read (`nkcorpus.build.copies.read_merged_once`).
     `processes`: how many processes check the tasks (`runner` maps the batches,
     `nkcorpus.ordered_pool.MapInOrder`); the report is the same whatever the number.
+    With `extras` (and `merged`), each task's `task_checks.TaskExtras` is made
+    too and kept in `merged.checked`, for the baseline, agreement and the
+    pre-annotation report.
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
@@ -105,19 +109,25 @@ def validate_exports(
 
         reviewers = load_reviewers().ids
     files = [Path(p) for p in paths]
+    keep = merged is not None  # the caller reads `merged` again
     if merged is None:
         merged = read_merged_once(files)
     problems, tasks = list(merged.problems), merged.tasks
+    if extras and keep:
+        merged.checked.clear()
     corpus = {d.doc_id: d for d in documents}
     seen: dict[str, CheckedTask] = {}
     report = TaskFindings()
     gold: dict[str, GoldDocument] = {}
     unreviewed: list[Unreviewed] = []
     batches = (
-        (tasks[i : i + BATCH_TASKS], schema, reviewers) for i in range(0, len(tasks), BATCH_TASKS)
+        (tasks[i : i + BATCH_TASKS], schema, reviewers, extras and keep)
+        for i in range(0, len(tasks), BATCH_TASKS)
     )
     results = chain.from_iterable(runner(check_tasks, batches, processes))
     for item, checked in zip(tasks, results, strict=True):
+        if extras and keep:
+            merged.checked.append(checked)
         problem = _corpus_problem(checked, corpus, reanchor)
         if problem is not None:
             problems.append(problem)

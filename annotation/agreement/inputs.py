@@ -91,21 +91,46 @@ def read_agreement_input(
 ) -> AgreementInput:
     """The tasks with two or more annotators (of `doc_ids` only, when given);
     raises ValidationFailed (B100) listing every problem of the exports' tasks
-    or of a measured annotation."""
+    or of a measured annotation. Each task's part is `task_to_agreement`,
+    taken from `merged.checked` when validation made it there."""
     files = [Path(p) for p in paths]
     if merged is None:
         merged = read_merged_once(files)
     problems, tasks = list(merged.problems), merged.tasks
     found = AgreementInput(files=[str(f) for f in files], tasks=len(tasks))
     found.reviewers = sorted(reviewers)
-    checker = Checker(schema, problems)
     seen: dict[str, int] = {}
-    for item in tasks:
-        if doc_ids is not None and item.data.get("doc_id") not in doc_ids:
+    for item, checked in zip(tasks, merged.checked_or_none(), strict=True):
+        if checked is not None:
+            doc_id, usable = checked.doc_id, checked.text_hash is not None
+        else:
+            doc_id, usable = item.data.get("doc_id"), isinstance(item.data.get("text"), str)
+        if doc_ids is not None and doc_id not in doc_ids:
             continue
-        measured = _task(item, checker, reviewers, found, seen)
-        if measured is not None:
-            found.measured.append(measured)
+        where = {"file": str(item.source), "task_id": item.task_id}
+        if not isinstance(doc_id, str) or not usable:
+            message = (
+                f"data.doc_id ({str(doc_id)[:60]!r}) or data.text is missing or not a string; "
+                "import tasks with `nkcorpus studio sync`"
+            )
+            problems.append(Problem(code="B150", message=message, **where))
+            continue
+        if doc_id in seen:
+            message = f"doc_id {doc_id!r} is also task {seen[doc_id]}; delete one task"
+            problems.append(Problem(code="B152", message=message, **where, doc_id=doc_id))
+            continue
+        seen[doc_id] = item.task_id
+        extras = checked.extras if checked is not None else None
+        part = extras.agreement if extras is not None else None
+        if part is None:
+            part = task_to_agreement(item, schema, reviewers)
+        problems += part.problems
+        found.fewer_than_two += part.fewer_than_two
+        found.reviewer_annotations += part.reviewer_annotations
+        found.without_author += part.without_author
+        found.superseded += part.superseded
+        if part.measured is not None:
+            found.measured.append(part.measured)
     ValidationReport(
         files=found.files, tasks=len(tasks), problems=problems, gold={}, unreviewed=[],
         annotations=[],
@@ -114,47 +139,49 @@ def read_agreement_input(
     return found
 
 
-def _task(
-    item: ExportTask,
-    checker: Checker,
-    reviewers: frozenset[int],
-    found: AgreementInput,
-    seen: dict[str, int],
-) -> AgreementTask | None:
-    doc_id, text = item.data.get("doc_id"), item.data.get("text")
-    where = {"file": str(item.source), "task_id": item.task_id}
-    if not isinstance(doc_id, str) or not isinstance(text, str):
-        message = (
-            f"data.doc_id ({str(doc_id)[:60]!r}) or data.text is missing or not a string; "
-            "import tasks with `nkcorpus studio sync`"
-        )
-        checker.problems.append(Problem(code="B150", message=message, **where))
-        return None
-    where["doc_id"] = doc_id
-    if doc_id in seen:
-        message = f"doc_id {doc_id!r} is also task {seen[doc_id]}; delete one task"
-        checker.problems.append(Problem(code="B152", message=message, **where))
-        return None
-    seen[doc_id] = item.task_id
-    if not annotations_well_formed(item.task, where, checker.problems):
-        return None
+@dataclass
+class TaskAgreement:
+    """What one task gives agreement (`task_to_agreement`): its problems, what
+    it leaves out, counted, and the task measured, if any."""
+
+    problems: list[Problem] = field(default_factory=list)
+    measured: AgreementTask | None = None
+    fewer_than_two: int = 0
+    reviewer_annotations: int = 0
+    without_author: int = 0
+    superseded: int = 0
+
+
+def task_to_agreement(
+    item: ExportTask, schema: LabelSchema, reviewers: frozenset[int]
+) -> TaskAgreement:
+    """One task's annotators' annotations, checked (its `data.doc_id` and
+    `data.text` are strings; the doc id checks against other tasks are the
+    caller's). A pure function of the task: validation makes it on its workers."""
+    out = TaskAgreement()
+    doc_id, text = item.data["doc_id"], item.data["text"]
+    where = {"file": str(item.source), "task_id": item.task_id, "doc_id": doc_id}
+    if not annotations_well_formed(item.task, where, out.problems):
+        return out
     try:
         split = split_annotations(item.task, source=item.source, reviewers=reviewers)
     except NkError as exc:
-        checker.problems.append(Problem(code=exc.code, message=exc.message, **where))
-        return None
-    kept = _annotator_annotations([a for a in (split.gold, *split.others) if a], reviewers, found)
+        out.problems.append(Problem(code=exc.code, message=exc.message, **where))
+        return out
+    kept = _annotator_annotations([a for a in (split.gold, *split.others) if a], reviewers, out)
     if len(kept) < 2:
-        found.fewer_than_two += 1
-        return None
+        out.fewer_than_two += 1
+        return out
+    checker = Checker(schema, out.problems)
     coded = [_coded(a, text, checker, where) for a in kept]
     if any(c is None for c in coded):
-        return None
-    return AgreementTask(doc_id, item.task_id, str(item.source), text, tuple(coded))  # type: ignore[arg-type]
+        return out
+    out.measured = AgreementTask(doc_id, item.task_id, str(item.source), text, tuple(coded))  # type: ignore[arg-type]
+    return out
 
 
 def _annotator_annotations(
-    annotations: list[dict[str, Any]], reviewers: frozenset[int], found: AgreementInput
+    annotations: list[dict[str, Any]], reviewers: frozenset[int], found: TaskAgreement
 ) -> list[dict[str, Any]]:
     """One annotation per annotator (the newest), reviewers' and authorless ones left out."""
     newest: dict[int, dict[str, Any]] = {}
