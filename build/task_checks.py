@@ -123,7 +123,7 @@ def _extras(
     try:
         return TaskExtras(
             prediction=task_to_prediction(item, schema),
-            agreement=task_to_agreement(item, schema, reviewers) if usable else None,
+            agreement=task_to_agreement(item, schema, reviewers, counted=True) if usable else None,
             prelabel=task_to_prelabel(item.task, reviewers),
         )
     except Exception:  # deferred to the reader, see above

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkcorpus.build.annotation_checks import annotations_well_formed
 from nkcorpus.build.checks import Checker
@@ -41,6 +41,9 @@ from nkcorpus.build.report import Problem, ValidationReport
 from nkcorpus.build.result_checks import result_to_problems
 from nkcorpus.errors import NkError
 from nkcorpus.schema.model import LabelSchema
+
+if TYPE_CHECKING:
+    from nkcorpus.annotation.agreement.figures import DocumentCounts
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class AgreementInput:
     without_author: int = 0  # excluded: no readable `completed_by`
     superseded: int = 0  # excluded: an older annotation of the same annotator and task
     reviewers: list[int] = field(default_factory=list)
+    # (doc_id, task_id) -> a measured task's counts, where validation's workers made them
+    counted: dict[tuple[str, int], DocumentCounts] = field(default_factory=dict)
 
 
 def read_agreement_input(
@@ -131,6 +136,8 @@ def read_agreement_input(
         found.superseded += part.superseded
         if part.measured is not None:
             found.measured.append(part.measured)
+            if part.counts is not None:
+                found.counted[(doc_id, item.task_id)] = part.counts
     ValidationReport(
         files=found.files, tasks=len(tasks), problems=problems, gold={}, unreviewed=[],
         annotations=[],
@@ -150,14 +157,17 @@ class TaskAgreement:
     reviewer_annotations: int = 0
     without_author: int = 0
     superseded: int = 0
+    counts: DocumentCounts | None = None  # of `measured`, when asked for
 
 
 def task_to_agreement(
-    item: ExportTask, schema: LabelSchema, reviewers: frozenset[int]
+    item: ExportTask, schema: LabelSchema, reviewers: frozenset[int], counted: bool = False
 ) -> TaskAgreement:
     """One task's annotators' annotations, checked (its `data.doc_id` and
     `data.text` are strings; the doc id checks against other tasks are the
-    caller's). A pure function of the task: validation makes it on its workers."""
+    caller's), and with `counted` the measured task's counts (`figures.
+    document_counts`). A pure function of the task: validation makes it on its
+    workers."""
     out = TaskAgreement()
     doc_id, text = item.data["doc_id"], item.data["text"]
     where = {"file": str(item.source), "task_id": item.task_id, "doc_id": doc_id}
@@ -177,6 +187,10 @@ def task_to_agreement(
     if any(c is None for c in coded):
         return out
     out.measured = AgreementTask(doc_id, item.task_id, str(item.source), text, tuple(coded))  # type: ignore[arg-type]
+    if counted:
+        from nkcorpus.annotation.agreement.figures import document_counts
+
+        out.counts = document_counts(out.measured, schema)
     return out
 
 

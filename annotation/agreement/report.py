@@ -107,7 +107,10 @@ def measure_agreement(
 
         reviewers = load_reviewers().ids
     found = read_agreement_input(paths, schema, reviewers, doc_ids, merged)
-    documents = [document_counts(task, schema) for task in found.measured]
+    documents = [
+        found.counted.get((task.doc_id, task.task_id)) or document_counts(task, schema)
+        for task in found.measured
+    ]
     summed = total(d.counts for d in documents)
     overall = figures(summed, schema) if documents else {}
     if documents:

@@ -3,11 +3,13 @@ readers' parts (`TaskExtras`), and each reader gives what it gives alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from nkcorpus.annotation.agreement.inputs import read_agreement_input
+from nkcorpus.annotation.agreement.report import measure_agreement
 from nkcorpus.annotation.score import prelabel_report
 from nkcorpus.build import task_checks
 from nkcorpus.build.baseline_predictions import baseline_predictions
@@ -41,7 +43,13 @@ def test_readers_take_the_workers_parts_and_give_the_same() -> None:
     doc_ids = frozenset(wanted)
     fresh = read_agreement_input(exports, SCHEMA, reviewers, doc_ids)
     assert fresh.measured  # the committed exports have a second annotator on some documents
-    assert read_agreement_input(exports, SCHEMA, reviewers, doc_ids, merged) == fresh
+    made = read_agreement_input(exports, SCHEMA, reviewers, doc_ids, merged)
+    assert len(made.counted) == len(made.measured) and not fresh.counted
+    assert replace(made, counted={}) == fresh
+    options = {"schema": SCHEMA, "reviewers": reviewers, "doc_ids": doc_ids, "resamples": 50}
+    assert measure_agreement(exports, merged=merged, **options) == measure_agreement(
+        exports, **options
+    )
     [newest] = exports
     scored = [c.extras.prelabel for c in merged.checked]  # type: ignore[union-attr]
     by_file = prelabel_report(newest, reviewers=reviewers)
