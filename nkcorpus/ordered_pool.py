@@ -4,6 +4,7 @@ batch size and the number of processes, not on the length of the stream)."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -49,6 +50,10 @@ def map_in_order(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     limit = ahead if ahead is not None else 2 * processes
+    # Objects made so far are left out of the collector's passes, in the workers
+    # too: a forked worker's collector would otherwise touch every inherited
+    # object and copy the pages it shares with this process.
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
     pending: deque[Future[Out]] = deque()
     try:
@@ -60,6 +65,7 @@ def map_in_order(
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 class Runner(StrEnum):
