@@ -187,7 +187,7 @@ def build_release(
         made = [c.extras.prelabel if c.extras else None for c in merged.checked_or_none()]
         one_export = len(merged.files) == 1 and None not in made
         prelabel = release_prelabel(report, made if one_export else None)  # type: ignore[arg-type]
-        del merged  # the parsed tasks: nothing below reads them (workers fork without them)
+        del merged  # its places and the readers' parts: nothing below reads them
         gc.collect()
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
         try:
