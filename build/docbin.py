@@ -103,11 +103,10 @@ class _SplitSpill:
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
         self.files = {name: (folder / name).open("w+b") for name in (*_BYTES, *_LISTS)}
         self.lengths: list[int] = []
         self.strings: set[str] = set()
-        self.pack = Packer(use_bin_type=True).pack  # as `srsly.msgpack_dumps`, made once
+        self.packer = Packer(use_bin_type=True)  # as `srsly.msgpack_dumps`, made once
 
     def add(self, msg: dict[str, Any]) -> None:
         if msg["attrs"] != _TEMPLATE.attrs or "user_data" not in msg:
@@ -116,15 +115,15 @@ class _SplitSpill:
             self.files[name].write(msg[name])
         for name in _LISTS:
             for item in msg[name]:
-                self.files[name].write(self.pack(item))
+                self.files[name].write(self.packer.pack(item))
         self.lengths += numpy.frombuffer(msg["lengths"], dtype="int32").tolist()
         self.strings.update(msg["strings"])
 
     def write(self, handle: BinaryIO) -> None:
         """The split's DocBin, as `DocBin.to_bytes` would make it, into `handle`."""
-        packer = Packer(use_bin_type=True)
+        packer = self.packer
         compressor = zlib.compressobj()  # zlib.compress's defaults
-        pack = self.pack
+        pack = packer.pack
 
         def emit(data: bytes) -> None:
             handle.write(compressor.compress(data))
