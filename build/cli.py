@@ -104,8 +104,9 @@ def build_cli(
         bool,
         typer.Option(
             "--cache/--no-cache",
-            help="Reuse and fill out/cache/build-parts/: documents unchanged since the last "
-            "build are not made again (the release is the same bytes either way).",
+            help="Reuse and fill out/cache/build-parts/ and out/cache/task-checks/: documents "
+            "and tasks unchanged since the last build are not made or checked again (the "
+            "release is the same bytes either way).",
         ),
     ] = True,
     runner: RunnerOption = Runner.local,
@@ -114,6 +115,7 @@ def build_cli(
     from nkcorpus.build.part_cache import default_cache_dir
     from nkcorpus.build.release import build_release
     from nkcorpus.build.splits import SplitRatios
+    from nkcorpus.build.task_memo import default_memo_dir
     from nkcorpus.ordered_pool import available_cores, pick_runner
     from nkcorpus.paths import default_exports
 
@@ -128,6 +130,7 @@ def build_cli(
             progress=progress,
             processes=processes or available_cores(),
             cache=default_cache_dir() if cache else None,
+            task_memo=default_memo_dir() if cache else None,
             runner=run,
             echo=typer.echo,
         )

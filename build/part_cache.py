@@ -24,8 +24,6 @@ import hashlib
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ import orjson
 from pydantic import BaseModel
 
 from nkcorpus.build.document_parts import DocumentJob, DocumentPart
+from nkcorpus.build.fingerprint import code_fingerprint as fingerprint
 from nkcorpus.build.stats import RowCounts
 from nkcorpus.build.tables import DocumentRows
 from nkcorpus.schema.model import LabelSchema
@@ -51,21 +50,10 @@ def default_cache_dir() -> Path:
 LIBRARIES = ("spacy", "srsly", "pydantic", "pydantic-core", "numpy")
 
 
-@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """sha256 of the source of every module the per-document work can run,
     and of the versions of the `LIBRARIES` that make its output."""
-    import nkcorpus.build
-    import nkcorpus.schema
-
-    digest = hashlib.sha256()
-    for library in LIBRARIES:
-        digest.update(f"{library} {version(library)}\0".encode())
-    for package in (nkcorpus.build, nkcorpus.schema):
-        folder = Path(package.__file__).parent
-        for path in sorted(folder.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return fingerprint(("nkcorpus.build", "nkcorpus.schema"), LIBRARIES)
 
 
 def _plain(value: Any) -> Any:

@@ -52,6 +52,7 @@ from nkcorpus.build.provenance import check_provenance
 from nkcorpus.build.release_extras import write_release_extras
 from nkcorpus.build.release_files import release_prelabel, write_docbins, write_tables
 from nkcorpus.build.splits import SplitRatios, assign_splits, move_to_text, present_splits
+from nkcorpus.build.task_memo import TaskMemo
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.corpus.documents import CleanDocument, load_documents
 from nkcorpus.corpus.manifest import MANIFEST_NAME, Manifest, load_manifest
@@ -110,6 +111,7 @@ def build_release(
     progress: bool = True,
     processes: int = 1,
     cache: Path | None = None,
+    task_memo: Path | None = None,
     runner: MapInOrder = map_in_order,
     echo: Callable[[str], None] = lambda _: None,
 ) -> BuildSummary:
@@ -126,7 +128,9 @@ def build_release(
     `processes`: how many processes check the tasks and make the documents'
     rows and Docs (the release is the same bytes whatever the number). `cache`: a folder of
     per-document parts (`nkcorpus.build.part_cache`) to reuse and fill (None:
-    none); the release is the same bytes with or without it. `runner`: what
+    none); the release is the same bytes with or without it. `task_memo`: a
+    folder of each task's checks (`nkcorpus.build.task_memo`) to reuse and
+    fill (None: none), the same. `runner`: what
     maps the per-document batch function (`nkcorpus.ordered_pool.MapInOrder`).
     """
     parse_version(version)
@@ -141,10 +145,13 @@ def build_release(
         documents = load_documents() if documents is None else documents
         schema = load_schema() if schema is None else schema
         merged = read_merged_once(exports)  # read once, for every reader below
+        memo = TaskMemo(task_memo) if task_memo is not None else None
         report = validate_exports(
             exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers,
-            merged=merged, processes=processes, runner=runner, extras=True,
+            merged=merged, processes=processes, runner=runner, extras=True, memo=memo,
         )  # fmt: skip
+        if memo is not None:
+            echo(f"reused {memo.reused} of {report.tasks} task check(s) from {memo.folder}")
         report.raise_for_problems()
         for note in report.reanchored:
             echo(f"reanchored: {note}")

@@ -32,6 +32,7 @@ from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed
 from nkcorpus.build.result_checks import result_to_problems
+from nkcorpus.build.task_memo import TaskMemo, memo_key
 from nkcorpus.corpus.documents import text_sha256
 from nkcorpus.errors import NkError
 from nkcorpus.schema.model import LabelSchema
@@ -82,13 +83,21 @@ class TaskExtras:
     prelabel: PrelabelTask
 
 
-Batch = tuple[Sequence[ExportTask], LabelSchema, frozenset[int], bool]
+Batch = tuple[Sequence[ExportTask], LabelSchema, frozenset[int], bool, "TaskMemo | None"]
 
 
 def check_tasks(batch: Batch) -> list[CheckedTask]:
-    """`check_task` of every task of `(tasks, schema, reviewers, extras)`, in order."""
-    tasks, schema, reviewers, extras = batch
-    return [check_task(item, schema, reviewers, extras) for item in tasks]
+    """`check_task` of every task of `(tasks, schema, reviewers, extras, memo)`,
+    in order; with a memo (`nkcorpus.build.task_memo`), each result of a task
+    read from its place in an export is stored there."""
+    tasks, schema, reviewers, extras, memo = batch
+    out = []
+    for item in tasks:
+        checked = check_task(item, schema, reviewers, extras)
+        if memo is not None and item.place is not None:
+            memo.store(memo_key(item.place, schema, reviewers, extras), checked, item.source)
+        out.append(checked)
+    return out
 
 
 def check_task(

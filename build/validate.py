@@ -23,8 +23,10 @@ from pathlib import Path
 
 from nkcorpus.build.checks import Checker
 from nkcorpus.build.copies import MergedExports, read_merged_once
+from nkcorpus.build.exports import ExportTask
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
 from nkcorpus.build.task_checks import CheckedTask, TaskFindings, check_annotations, check_tasks
+from nkcorpus.build.task_memo import TaskMemo, memo_key
 from nkcorpus.corpus.documents import CleanDocument, text_sha256
 from nkcorpus.ordered_pool import MapInOrder, map_in_order
 from nkcorpus.schema.model import LabelSchema, load_schema
@@ -72,6 +74,26 @@ def _stale(checked: CheckedTask, document: CleanDocument) -> bool:
     return checked.text_hash != text_sha256(document.text)
 
 
+def _remembered(
+    tasks: Sequence[ExportTask],
+    memo: TaskMemo | None,
+    schema: LabelSchema,
+    reviewers: frozenset[int],
+    extras: bool,
+) -> list[CheckedTask | None]:
+    """Each task's `CheckedTask` from `memo`, or None: checked by the workers."""
+    if memo is None:
+        return [None] * len(tasks)
+    known: list[CheckedTask | None] = []
+    for item in tasks:
+        found = None
+        if item.place is not None:
+            found = memo.load(memo_key(item.place, schema, reviewers, extras), item.source)
+        known.append(found if isinstance(found, CheckedTask) else None)
+    memo.reused += sum(found is not None for found in known)
+    return known
+
+
 def validate_exports(
     paths: Iterable[Path | str],
     documents: Sequence[CleanDocument] | None = None,
@@ -83,6 +105,7 @@ def validate_exports(
     processes: int = 1,
     runner: MapInOrder = map_in_order,
     extras: bool = False,
+    memo: TaskMemo | None = None,
 ) -> ValidationReport:
     """Read, merge and check the exports; never raises for what it can report.
 
@@ -97,7 +120,9 @@ def validate_exports(
     `nkcorpus.ordered_pool.MapInOrder`); the report is the same whatever the number.
     With `extras` (and `merged`), each task's `task_checks.TaskExtras` is made
     too and kept in `merged.checked`, for the baseline, agreement and the
-    pre-annotation report.
+    pre-annotation report. With `memo` (`nkcorpus.build.task_memo`), a task
+    whose bytes were checked before under the same inputs and code is not
+    checked again (`memo.reused` counts them), and each task checked is stored.
     """
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
@@ -120,11 +145,14 @@ def validate_exports(
     report = TaskFindings()
     gold: dict[str, GoldDocument] = {}
     unreviewed: list[Unreviewed] = []
+    known = _remembered(tasks, memo, schema, reviewers, extras and keep)
+    missing = [item for item, found in zip(tasks, known, strict=True) if found is None]
     batches = (
-        (tasks[i : i + BATCH_TASKS], schema, reviewers, extras and keep)
-        for i in range(0, len(tasks), BATCH_TASKS)
+        (missing[i : i + BATCH_TASKS], schema, reviewers, extras and keep, memo)
+        for i in range(0, len(missing), BATCH_TASKS)
     )
-    results = chain.from_iterable(runner(check_tasks, batches, processes))
+    made = chain.from_iterable(runner(check_tasks, batches, processes))
+    results = (found if found is not None else next(made) for found in known)
     for item, checked in zip(tasks, results, strict=True):
         if extras and keep:
             merged.checked.append(checked)
