@@ -43,14 +43,31 @@ def decode_value(value: Any, feature: Any) -> Any:
     return value
 
 
-def read_documents(version_dir: Path) -> dict[str, dict[str, Any]]:
-    """doc_id -> decoded `documents` row, over every split of a version folder."""
+@dataclass
+class StoredDocuments:
+    """A version's `documents` rows as stored (class labels as integers), each
+    with the features of the file it is in."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id -> row
+    features: dict[str, datasets.Features] = field(default_factory=dict)  # doc_id -> features
+
+    def decoded(self, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
+        """doc_id -> decoded row (class labels as names), but for `skip`."""
+        return {
+            doc_id: decode_value(row, dict(self.features[doc_id]))
+            for doc_id, row in self.rows.items()
+            if doc_id not in skip
+        }
+
+
+def read_stored_documents(version_dir: Path) -> StoredDocuments:
+    """Every `documents` row of a version folder, over every split, undecoded."""
     files = sorted((version_dir / "data" / "documents").glob("*.parquet"))
     if not files:
         raise BuildError(
             "B501", f"{version_dir}: no data/documents/*.parquet; is this a release folder?"
         )
-    documents: dict[str, dict[str, Any]] = {}
+    stored = StoredDocuments()
     for path in files:
         try:
             table = pq.read_table(path)
@@ -62,9 +79,30 @@ def read_documents(version_dir: Path) -> dict[str, dict[str, Any]]:
                 f"`nkcorpus verify {version_dir.name.removeprefix('v')}`",
             ) from exc
         for row in table.to_pylist():
-            decoded = decode_value(row, dict(features))
-            documents[decoded["doc_id"]] = decoded
-    return documents
+            stored.rows[row["doc_id"]] = row
+            stored.features[row["doc_id"]] = features
+    return stored
+
+
+def read_documents(version_dir: Path) -> dict[str, dict[str, Any]]:
+    """doc_id -> decoded `documents` row, over every split of a version folder."""
+    return read_stored_documents(version_dir).decoded()
+
+
+def unchanged_documents(old: StoredDocuments, new: StoredDocuments) -> set[str]:
+    """The doc_ids whose stored rows and features are equal in both (their
+    decoded rows are then equal too: nothing to compare)."""
+    same_features: dict[tuple[int, int], bool] = {}
+    unchanged = set()
+    for doc_id in old.rows.keys() & new.rows.keys():
+        if old.rows[doc_id] != new.rows[doc_id]:
+            continue
+        a, b = old.features[doc_id], new.features[doc_id]
+        if (id(a), id(b)) not in same_features:
+            same_features[(id(a), id(b))] = a == b
+        if same_features[(id(a), id(b))]:
+            unchanged.add(doc_id)
+    return unchanged
 
 
 @dataclass
@@ -115,10 +153,11 @@ def diff_documents(
 
 
 def diff_versions(old_dir: Path, new_dir: Path) -> VersionDiff:
-    """Everything `nkcorpus diff` reports, from the two release folders alone."""
-    result = diff_documents(
-        read_documents(old_dir), read_documents(new_dir), (old_dir.name, new_dir.name)
-    )
+    """Everything `nkcorpus diff` reports, from the two release folders alone
+    (a document stored alike in both is not decoded nor compared)."""
+    old, new = read_stored_documents(old_dir), read_stored_documents(new_dir)
+    same = unchanged_documents(old, new)
+    result = diff_documents(old.decoded(same), new.decoded(same), (old_dir.name, new_dir.name))
     result.layout = compare_layout(old_dir, new_dir)
     return result
 

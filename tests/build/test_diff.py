@@ -272,3 +272,53 @@ def test_diff_cli_prints_json_and_markdown(dataset: Path) -> None:
         "v1.1.0: Compared with v1.0.0:",
         f"- documents changed (1): {DOC}",
     ]
+
+
+def _full_diff(a: Path, b: Path):
+    """The diff as if every document were decoded and compared."""
+    from nkcorpus.build.diff import diff_documents
+    from nkcorpus.build.diff_layout import compare_layout
+
+    full = diff_documents(read_documents(a), read_documents(b), (a.name, b.name))
+    full.layout = compare_layout(a, b)
+    return full
+
+
+def test_diff_skips_only_documents_stored_alike(tmp_path: Path) -> None:
+    """v1.2.0 against a copy with one title changed: the other 32 documents are
+    stored alike and not compared; the diff is what comparing all gives. With
+    the span labels' names swapped (the same integers, other names), no
+    document is stored alike."""
+    from nkcorpus.build.diff import read_stored_documents, unchanged_documents
+
+    source = Path(__file__).resolve().parents[2] / "dataset" / "v1.2.0"
+    train = Path("data/documents/train-00000-of-00001.parquet")
+    retitled = tmp_path / "v1.2.1"
+    shutil.copytree(source, retitled)
+    changed: list[str] = []
+
+    def retitle(rows):
+        changed.append(rows[0]["doc_id"])
+        rows[0]["title"] = "A new title"
+        return rows
+
+    _rewrite(retitled / train, retitle)
+    old, new = read_stored_documents(source), read_stored_documents(retitled)
+    assert len(unchanged_documents(old, new)) == len(old.rows) - 1 == 32
+    diff = diff_versions(source, retitled)
+    assert diff.documents_changed == changed
+    assert diff_to_json(diff) == diff_to_json(_full_diff(source, retitled))
+
+    relabelled = tmp_path / "v1.2.2"
+    shutil.copytree(source, relabelled)
+    for path in (relabelled / "data" / "documents").glob("*.parquet"):
+        table = pq.read_table(path)
+        info = json.loads(table.schema.metadata[b"huggingface"])
+        label = info["info"]["features"]["spans"]["feature"]["label"]
+        label["names"] = label["names"][::-1]
+        metadata = {b"huggingface": json.dumps(info).encode()}
+        pq.write_table(table.replace_schema_metadata(metadata), path)
+    assert unchanged_documents(old, read_stored_documents(relabelled)) == set()
+    diff = diff_versions(source, relabelled)
+    assert len(diff.documents_changed) == 33  # every span's label reads differently
+    assert diff_to_json(diff) == diff_to_json(_full_diff(source, relabelled))

@@ -14,11 +14,13 @@ from nkcorpus.schema.model import load_schema
 from tests.fixtures import v1_documents, v1_exports
 
 
-def _build(dataset: Path, cache: Path | None, documents=None) -> tuple[Path, list[str]]:
+def _build(
+    dataset: Path, cache: Path | None, documents=None, memo: Path | None = None
+) -> tuple[Path, list[str]]:
     said: list[str] = []
     summary = build_release(
         "1.0.0", v1_exports(), dataset, documents=documents or v1_documents(),
-        progress=False, cache=cache, echo=said.append,
+        progress=False, cache=cache, task_memo=memo, echo=said.append,
     )  # fmt: skip
     return summary.folder, [line for line in said if line.startswith("reused")]
 
@@ -43,6 +45,18 @@ def test_part_cache_filled_then_reused_same_bytes(tmp_path: Path, cold: dict) ->
     assert len(list(cache.rglob("*.part"))) == 4
     second, said = _build(tmp_path / "b", cache)
     assert said == [f"reused 4 of 4 document(s) from {cache}"]
+    assert _files(first) == cold
+    assert _files(second) == cold
+
+
+def test_task_memo_filled_then_reused_same_bytes(tmp_path: Path, cold: dict) -> None:
+    """Every task's checks come from the memo the second time; the same release."""
+    memo = tmp_path / "memo"
+    first, said = _build(tmp_path / "a", None, memo=memo)
+    tasks = len(list(memo.rglob("*.task")))
+    assert tasks >= 4 and said == [f"reused 0 of {tasks} task check(s) from {memo}"]
+    second, said = _build(tmp_path / "b", None, memo=memo)
+    assert said == [f"reused {tasks} of {tasks} task check(s) from {memo}"]
     assert _files(first) == cold
     assert _files(second) == cold
 
