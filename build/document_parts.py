@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from spacy.language import Language
 from spacy.tokens import DocBin
 
 from nkcorpus.build.docbin import DOCBIN_ATTRS, document_row_to_user_data
+from nkcorpus.build.parquet_writer import rows_to_arrow
 from nkcorpus.build.report import GoldDocument
 from nkcorpus.build.row_encoder import features_to_encoder
 from nkcorpus.build.stats import RowCounts, rows_to_counts
 from nkcorpus.build.tables import (
-    DocumentRows,
     PredictionLike,
     document_to_rows,
     sentence_nlp,
@@ -55,10 +56,13 @@ class DocumentJob:
 
 @dataclass(frozen=True)
 class DocumentPart:
-    """One document's rows of every table, encoded for Arrow (`row_encoder`),
-    their counts, and its Doc as a one-document DocBin."""
+    """One document's rows of every table, each table an Arrow IPC stream
+    (`nkcorpus.build.parquet_writer.rows_to_arrow`: bytes, cheap to send and
+    to cache), their counts, and its Doc as a one-document DocBin."""
 
-    rows: DocumentRows  # its tables' rows are encoded
+    doc_id: str
+    split: str
+    tables: dict[str, bytes]  # config -> its rows
     counts: RowCounts
     docbin: bytes
 
@@ -80,20 +84,25 @@ def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
     docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
     docbin.add(doc)
     encoders = _encoders(schema)
-    encoded = {config: list(map(encoders[config], t)) for config, t in rows.tables.items()}
-    return DocumentPart(
-        DocumentRows(rows.doc_id, rows.split, encoded), rows_to_counts(rows), docbin.to_bytes()
-    )
+    tables = {
+        config: rows_to_arrow(list(map(encoders[config][0], t)), encoders[config][1])
+        for config, t in rows.tables.items()
+    }
+    return DocumentPart(rows.doc_id, rows.split, tables, rows_to_counts(rows), docbin.to_bytes())
 
 
-_ENCODERS: dict[str, dict[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+Encoder = tuple[Callable[[dict[str, Any]], dict[str, Any]], pa.Schema]
+_ENCODERS: dict[str, dict[str, Encoder]] = {}
 
 
-def _encoders(schema: LabelSchema) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
-    """Per config, its rows' encoder (`row_encoder`), made once per process and schema."""
+def _encoders(schema: LabelSchema) -> dict[str, Encoder]:
+    """Per config, its rows' encoder (`row_encoder`) and Arrow schema, made
+    once per process and label schema."""
     if schema.schema_hash not in _ENCODERS:
         features = schema_to_features(schema)
-        _ENCODERS[schema.schema_hash] = {c: features_to_encoder(f) for c, f in features.items()}
+        _ENCODERS[schema.schema_hash] = {
+            c: (features_to_encoder(f), f.arrow_schema) for c, f in features.items()
+        }
     return _ENCODERS[schema.schema_hash]
 
 

@@ -4,7 +4,10 @@ The same rows in the same order give byte-identical files: the options below
 are fixed, the Arrow schema (with the `huggingface` features metadata) comes
 from the table's `datasets.Features`, and rows are buffered and written in
 row groups of `BATCH_ROWS`, so memory stays bounded by one batch per file.
-Rows are encoded (class label names to ids) by `nkcorpus.build.row_encoder`.
+Rows come as Arrow tables of any size (a document's rows, made in a worker
+from rows encoded by `nkcorpus.build.row_encoder`: `rows_to_arrow`); how
+they are cut into tables does not change the file (a test writes the same
+rows cut at random).
 """
 
 from __future__ import annotations
@@ -30,6 +33,27 @@ WRITER_OPTIONS: dict[str, Any] = {
 }
 
 
+def rows_to_arrow(rows: list[dict[str, Any]], schema: pa.Schema) -> bytes:
+    """Encoded rows (`nkcorpus.build.row_encoder`) as an Arrow IPC stream with
+    `schema` stripped of its metadata (small to send and to cache);
+    `arrow_to_table` reads it back."""
+    bare = schema.remove_metadata()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, bare) as stream:
+        stream.write_table(pa.Table.from_pylist(rows, schema=bare))
+    return sink.getvalue().to_pybytes()
+
+
+def arrow_to_table(data: bytes) -> pa.Table:
+    """The table of a `rows_to_arrow` stream (zero-copy over `data`).
+
+    >>> schema = pa.schema([("doc_id", pa.string())])
+    >>> arrow_to_table(rows_to_arrow([{"doc_id": "a"}], schema)).to_pylist()
+    [{'doc_id': 'a'}]
+    """
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
 def parquet_nbytes(path: Path) -> int:
     """The in-memory (Arrow) size of a Parquet file's table, read one row group
     at a time: the sum over row groups equals `pq.read_table(path).nbytes`."""
@@ -50,26 +74,33 @@ class TableWriter:
         self.schema = features.arrow_schema
         self._encode = features_to_encoder(features)
         self.rows = 0
-        self._buffer: list[dict[str, Any]] = []
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
 
     def write(self, row: dict[str, Any]) -> None:
-        self.write_encoded([self._encode(row)])
+        """Append one plain row (encoded here)."""
+        self.write_table(pa.Table.from_pylist([self._encode(row)], schema=self.schema))
 
-    def write_encoded(self, rows: list[dict[str, Any]]) -> None:
-        """Append rows already encoded by `features_to_encoder` of this table's features."""
-        for row in rows:
-            self._buffer.append(row)
-            if len(self._buffer) >= BATCH_ROWS:
-                self._flush()
+    def write_table(self, table: pa.Table) -> None:
+        """Append the rows of `table` (this file's columns; schema metadata aside)."""
+        self._buffer.append(table)
+        self._buffered += table.num_rows
+        while self._buffered >= BATCH_ROWS:
+            whole = pa.concat_tables(self._buffer)
+            self._write(whole.slice(0, BATCH_ROWS))
+            rest = whole.slice(BATCH_ROWS)
+            self._buffer, self._buffered = [rest], rest.num_rows
+
+    def _write(self, table: pa.Table) -> None:
+        self._writer.write_table(table, row_group_size=BATCH_ROWS)
+        self.rows += table.num_rows
 
     def _flush(self) -> None:
-        if self._buffer:
-            table = pa.Table.from_pylist(self._buffer, schema=self.schema)
-            self._writer.write_table(table, row_group_size=BATCH_ROWS)
-            self.rows += len(self._buffer)
-            self._buffer = []
+        if self._buffered:
+            self._write(pa.concat_tables(self._buffer))
+        self._buffer, self._buffered = [], 0
 
     def close(self) -> None:
         self._flush()

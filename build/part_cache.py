@@ -13,9 +13,10 @@ without a version bump, never reuses a part. The cache lives under
 only costs time. An entry that cannot be read (a torn or foreign file) is made
 again and rewritten, never trusted.
 
-An entry is `NKPART2\\n`, the sha256 of the rest (32 bytes), the length of
-the JSON that follows (8 bytes, big-endian), the rows (encoded for Arrow) and
-their counts as JSON (orjson), then the one-document DocBin.
+An entry is `NKPART3\\n`, the sha256 of the rest (32 bytes), the length of
+the JSON that follows (8 bytes, big-endian), the JSON (orjson: doc_id, split,
+the row counts and each table's length), then each table's Arrow IPC stream
+and the one-document DocBin.
 """
 
 from __future__ import annotations
@@ -33,10 +34,9 @@ from pydantic import BaseModel
 from nkcorpus.build.document_parts import DocumentJob, DocumentPart
 from nkcorpus.build.fingerprint import code_fingerprint as fingerprint
 from nkcorpus.build.stats import RowCounts
-from nkcorpus.build.tables import DocumentRows
 from nkcorpus.schema.model import LabelSchema
 
-MAGIC = b"NKPART2\n"
+MAGIC = b"NKPART3\n"
 
 
 def default_cache_dir() -> Path:
@@ -100,15 +100,15 @@ class PartCache:
         """Write `part` atomically (a temporary file renamed into place)."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows = orjson.dumps(
+        head = orjson.dumps(
             {
-                "doc_id": part.rows.doc_id,
-                "split": part.rows.split,
-                "tables": part.rows.tables,
+                "doc_id": part.doc_id,
+                "split": part.split,
+                "tables": [[config, len(table)] for config, table in part.tables.items()],
                 "counts": asdict(part.counts),
             }
         )
-        payload = len(rows).to_bytes(8, "big") + rows + part.docbin
+        payload = b"".join([len(head).to_bytes(8, "big"), head, *part.tables.values(), part.docbin])
         fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -129,10 +129,17 @@ def _decode(data: bytes) -> DocumentPart | None:
     start = head + 8
     size = int.from_bytes(data[head:start], "big")
     try:
-        rows = orjson.loads(data[start : start + size])
-        document_rows = DocumentRows(rows["doc_id"], rows["split"], rows["tables"])
-        counts = RowCounts(**rows["counts"])
-    except (orjson.JSONDecodeError, KeyError, TypeError):
+        facts = orjson.loads(data[start : start + size])
+        at, tables = start + size, {}
+        for config, length in facts["tables"]:
+            tables[config] = data[at : at + length]
+            at += length
+        counts = RowCounts(**facts["counts"])
+        docbin = data[at:]
+        return (
+            DocumentPart(facts["doc_id"], facts["split"], tables, counts, docbin)
+            if docbin
+            else None
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
-    docbin = data[start + size :]
-    return DocumentPart(document_rows, counts, docbin) if docbin else None

@@ -14,7 +14,7 @@ import datasets
 from nkcorpus.annotation.score import PrelabelTask, prelabel_report
 from nkcorpus.build.docbin import DocBinWriter
 from nkcorpus.build.document_parts import DocumentJob, jobs_to_parts
-from nkcorpus.build.parquet_writer import TableWriter, parquet_nbytes
+from nkcorpus.build.parquet_writer import TableWriter, arrow_to_table, parquet_nbytes
 from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.report import ValidationReport
 from nkcorpus.build.stats import ReleaseStats
@@ -98,11 +98,10 @@ def write_tables(
         for parts in runner(jobs_to_parts, batches, processes):
             for part, hit in parts:
                 out.reused += hit
-                rows = part.rows
-                for config, table in rows.tables.items():
-                    writers[(config, rows.split)].write_encoded(table)
+                for config, table in part.tables.items():
+                    writers[(config, part.split)].write_table(arrow_to_table(table))
                 out.stats.add_counts(part.counts)
-                out.docbins.add_bytes(rows.split, part.docbin)
+                out.docbins.add_bytes(part.split, part.docbin)
                 advance(1)
     finally:
         for writer in writers.values():
