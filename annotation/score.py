@@ -10,7 +10,9 @@ scoring functions are pure; `prelabel_report` reads the export (through
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -110,8 +112,21 @@ def counts_to_prf(matched_predicted: int, predicted: int, matched_gold: int, gol
     )
 
 
-def _overlaps(a: Region, b: Region) -> bool:
-    return a.label == b.label and a.start < b.end and b.start < a.end
+def _overlapping(regions: Sequence[Region], others: Sequence[Region]) -> int:
+    """How many of `regions` overlap at least one of `others` (all of one
+    label): r overlaps o when `o.start < r.end and r.start < o.end`. Among the
+    others that start before r ends (sorted by start, found by bisection), one
+    reaches past r's start exactly when the largest end among them does."""
+    if not regions or not others:
+        return 0
+    ordered = sorted(others, key=lambda o: o.start)
+    starts = [o.start for o in ordered]
+    reach = list(accumulate((o.end for o in ordered), max))
+    count = 0
+    for r in regions:
+        before = bisect_left(starts, r.end)
+        count += bool(before) and reach[before - 1] > r.start
+    return count
 
 
 def score_regions(
@@ -120,25 +135,25 @@ def score_regions(
     labels: Sequence[str],
 ) -> list[LabelScore]:
     """Scores per label and for ALL labels (micro), summed over tasks;
-    `gold[i]` and `predicted[i]` are the regions of task i."""
+    `gold[i]` and `predicted[i]` are the regions of task i. Regions overlap
+    only within a label, so ALL is the sum over every label found."""
     if len(gold) != len(predicted):
         raise AnnotationError("A223", f"{len(gold)} gold tasks but {len(predicted)} predicted")
     tally = {
         name: [0, 0, 0, 0, 0, 0] for name in [*labels, ALL]
     }  # n_g, n_p, ex_p, ex_g, ov_p, ov_g
     for gold_regions, predicted_regions in zip(gold, predicted, strict=True):
-        gold_set, predicted_set = set(gold_regions), set(predicted_regions)
-        for label in [*labels, ALL]:
-            g = [r for r in gold_set if label in (ALL, r.label)]
-            p = [r for r in predicted_set if label in (ALL, r.label)]
-            exact = len(set(g) & set(p))
-            row = tally[label]
-            row[0] += len(g)
-            row[1] += len(p)
-            row[2] += exact
-            row[3] += exact
-            row[4] += sum(any(_overlaps(r, o) for o in g) for r in p)
-            row[5] += sum(any(_overlaps(r, o) for o in p) for r in g)
+        by_label: dict[str, tuple[set[Region], set[Region]]] = {}
+        for index, regions in enumerate((gold_regions, predicted_regions)):
+            for region in regions:
+                by_label.setdefault(region.label, (set(), set()))[index].add(region)
+        for label, (g, p) in by_label.items():
+            exact = len(g & p)
+            counts = (len(g), len(p), exact, exact, _overlapping(p, g), _overlapping(g, p))
+            for name in (label, ALL) if label in tally and label != ALL else (ALL,):
+                row = tally[name]
+                for i, n in enumerate(counts):
+                    row[i] += n
     return [
         LabelScore(
             label=name,

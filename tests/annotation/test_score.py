@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from nkcorpus.annotation import cli
@@ -200,3 +202,47 @@ def test_score_prelabel_report_refuses_malformed_results_with_the_task(tmp_path,
     result = CliRunner().invoke(cli.app, ["prelabel-report", "--export", str(path)])
     assert result.exit_code == 1 and "[A224]" in result.output
     assert not isinstance(result.exception, (TypeError, ValueError, AttributeError))
+
+
+def _brute_force(gold, predicted, labels) -> dict:
+    """The scores by every pair of regions (the definition), label -> 6 counts."""
+    tally = {name: [0] * 6 for name in [*labels, ALL]}
+
+    def overlaps(a: Region, b: Region) -> bool:
+        return a.label == b.label and a.start < b.end and b.start < a.end
+
+    for gold_regions, predicted_regions in zip(gold, predicted, strict=True):
+        for label in tally:
+            g = {r for r in gold_regions if label in (ALL, r.label)}
+            p = {r for r in predicted_regions if label in (ALL, r.label)}
+            counts = (len(g), len(p), len(g & p), len(g & p),
+                      sum(any(overlaps(r, o) for o in g) for r in p),
+                      sum(any(overlaps(r, o) for o in p) for r in g))  # fmt: skip
+            tally[label] = [a + b for a, b in zip(tally[label], counts, strict=True)]
+    return tally
+
+
+_regions = st.lists(
+    st.builds(
+        lambda label, start, width: Region(label, start, start + width),
+        st.sampled_from(["PERSON", "MOTIVE", "OTHER"]),
+        st.integers(0, 40),
+        st.integers(0, 8),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_regions, _regions), max_size=4))
+def test_score_regions_equals_the_pairwise_definition(tasks) -> None:
+    """Bisection over sorted ends counts what comparing every pair counts
+    (empty regions, duplicates and a label outside `labels` included)."""
+    gold, predicted = [t[0] for t in tasks], [t[1] for t in tasks]
+    scores = score_regions(gold, predicted, ["PERSON", "MOTIVE"])
+    expected = _brute_force(gold, predicted, ["PERSON", "MOTIVE"])
+    for score in scores:
+        n_g, n_p, ex_p, ex_g, ov_p, ov_g = expected[score.label]
+        assert (score.gold, score.predicted) == (n_g, n_p)
+        assert (score.exact.matched_predicted, score.exact.matched_gold) == (ex_p, ex_g)
+        assert (score.overlap.matched_predicted, score.overlap.matched_gold) == (ov_p, ov_g)
