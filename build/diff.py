@@ -45,23 +45,27 @@ def decode_value(value: Any, feature: Any) -> Any:
 
 @dataclass
 class StoredDocuments:
-    """A version's `documents` rows as stored (class labels as integers), each
-    with the features of the file it is in."""
+    """A version's `documents` tables as stored (class labels as integers),
+    with where each document's row is: doc_id -> (file index, row)."""
 
-    rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id -> row
-    features: dict[str, datasets.Features] = field(default_factory=dict)  # doc_id -> features
+    tables: list[pa.Table] = field(default_factory=list)
+    features: list[datasets.Features] = field(default_factory=list)
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def decoded(self, skip: set[str] | frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
         """doc_id -> decoded row (class labels as names), but for `skip`."""
-        return {
-            doc_id: decode_value(row, dict(self.features[doc_id]))
-            for doc_id, row in self.rows.items()
-            if doc_id not in skip
-        }
+        documents: dict[str, dict[str, Any]] = {}
+        for index, (table, features) in enumerate(zip(self.tables, self.features, strict=True)):
+            rows = [
+                row for doc_id, (i, row) in self.where.items() if i == index and doc_id not in skip
+            ]
+            for row in table.take(pa.array(sorted(rows), pa.int64())).to_pylist():
+                documents[row["doc_id"]] = decode_value(row, dict(features))
+        return documents
 
 
 def read_stored_documents(version_dir: Path) -> StoredDocuments:
-    """Every `documents` row of a version folder, over every split, undecoded."""
+    """Every `documents` table of a version folder, over every split, undecoded."""
     files = sorted((version_dir / "data" / "documents").glob("*.parquet"))
     if not files:
         raise BuildError(
@@ -70,17 +74,19 @@ def read_stored_documents(version_dir: Path) -> StoredDocuments:
     stored = StoredDocuments()
     for path in files:
         try:
-            table = pq.read_table(path)
+            table = pq.read_table(path).combine_chunks()
             features = datasets.Features.from_arrow_schema(table.schema)
+            doc_ids = table.column("doc_id").to_pylist()
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
             raise BuildError(
                 "B502",
                 f"{path}: cannot read it for `diff` ({exc}); check the release with "
                 f"`nkcorpus verify {version_dir.name.removeprefix('v')}`",
             ) from exc
-        for row in table.to_pylist():
-            stored.rows[row["doc_id"]] = row
-            stored.features[row["doc_id"]] = features
+        index = len(stored.tables)
+        stored.tables.append(table)
+        stored.features.append(features)
+        stored.where.update((doc_id, (index, row)) for row, doc_id in enumerate(doc_ids))
     return stored
 
 
@@ -90,17 +96,22 @@ def read_documents(version_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def unchanged_documents(old: StoredDocuments, new: StoredDocuments) -> set[str]:
-    """The doc_ids whose stored rows and features are equal in both (their
-    decoded rows are then equal too: nothing to compare)."""
-    same_features: dict[tuple[int, int], bool] = {}
+    """The doc_ids stored alike in both: under equal features, every column's
+    value equal (Arrow's comparison of the two one-row slices). Their decoded
+    rows are then equal too: nothing to compare."""
+    alike: dict[tuple[int, int], bool] = {}
     unchanged = set()
-    for doc_id in old.rows.keys() & new.rows.keys():
-        if old.rows[doc_id] != new.rows[doc_id]:
+    for doc_id in old.where.keys() & new.where.keys():
+        (i, a), (j, b) = old.where[doc_id], new.where[doc_id]
+        if (i, j) not in alike:
+            alike[(i, j)] = old.features[i] == new.features[j]
+        if not alike[(i, j)]:
             continue
-        a, b = old.features[doc_id], new.features[doc_id]
-        if (id(a), id(b)) not in same_features:
-            same_features[(id(a), id(b))] = a == b
-        if same_features[(id(a), id(b))]:
+        before, after = old.tables[i], new.tables[j]
+        if all(
+            before.column(name).slice(a, 1).equals(after.column(name).slice(b, 1))
+            for name in after.column_names
+        ):
             unchanged.add(doc_id)
     return unchanged
 
