@@ -26,6 +26,7 @@ from nkcorpus.build.exports import (
     merge_tasks,
     task_updated_at,
 )
+from nkcorpus.build.read_memo import ReadMemo
 from nkcorpus.build.report import Problem
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ class TaskCopies:
     """What the merge must not lose: a task id given twice in one export, and
     a gold annotation that only a superseded copy of a task holds."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], memo: ReadMemo | None = None) -> None:
         self.problems = problems
+        self.memo = memo
         self.gold: dict[int, list[tuple[str, list[object]]]] = {}
 
     def read(self, path: Path) -> Iterator[Located]:
@@ -57,7 +59,7 @@ class TaskCopies:
         (`iter_export_places`); a read error becomes a problem, not an exception."""
         positions: dict[int, int] = {}
         try:
-            for position, (task, place) in enumerate(iter_export_places(path)):
+            for position, (task, place) in enumerate(iter_export_places(path, memo=self.memo)):
                 task_id = task["id"]
                 try:  # the merge orders copies by it: a bad one is this task's problem
                     task_updated_at(task, where="this task")
@@ -133,19 +135,22 @@ class MergedExports:
         return [None] * len(self.tasks)
 
 
-def read_merged_once(files: Iterable[Path]) -> MergedExports:
+def read_merged_once(files: Iterable[Path], memo: ReadMemo | None = None) -> MergedExports:
     """`read_merged` kept for every later reader of the same exports."""
     files = [Path(f) for f in files]
     problems: list[Problem] = []
-    return MergedExports(files, read_merged(files, problems), problems)
+    return MergedExports(files, read_merged(files, problems, memo), problems)
 
 
-def read_merged(files: Iterable[Path], problems: list[Problem]) -> list[ExportTask]:
+def read_merged(
+    files: Iterable[Path], problems: list[Problem], memo: ReadMemo | None = None
+) -> list[ExportTask]:
     """Read and merge `files` (newest copy of each task wins), appending to
     `problems` whatever the merge would otherwise lose (B104, B106, B107) or
     a file cannot give (B10x, B11x); the one way `validate` and `agreement`
-    read exports."""
-    copies = TaskCopies(problems)
+    read exports. `memo`: tasks read before are not parsed again
+    (`nkcorpus.build.read_memo`)."""
+    copies = TaskCopies(problems, memo)
     try:
         tasks = merge_tasks((path, copies.read(path)) for path in files)
     except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge

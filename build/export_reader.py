@@ -29,6 +29,7 @@ import ijson
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.export_lines import Fallback, iter_task_bytes, parse_task
 from nkcorpus.build.limits import LIMITS, ReadLimits
+from nkcorpus.build.read_memo import ReadMemo
 from nkcorpus.build.task_places import TaskPlace, task_digest
 
 _PARSER = ijson.get_backend("python")
@@ -49,11 +50,14 @@ def iter_export(
 
 
 def iter_export_places(
-    path: Path, limits: ReadLimits = LIMITS, *, fast: bool = True
+    path: Path, limits: ReadLimits = LIMITS, *, fast: bool = True, memo: ReadMemo | None = None
 ) -> Iterator[tuple[dict[str, Any], TaskPlace | None]]:
     """`iter_export`, each task with where its bytes are in the file
     (`nkcorpus.build.task_places`: a caller may drop the task and read it
-    again), or None for a task the exact reader gave."""
+    again), or None for a task the exact reader gave. With `memo`
+    (`nkcorpus.build.read_memo`), a task whose bytes were read before is
+    given as its skeleton (the fields the merge reads), not parsed, and the
+    skeleton of each task parsed is stored."""
     path = Path(path)
     with _open_regular(path, limits) as handle:
         if handle.read(1024).lstrip()[:1] not in (b"[", b""):
@@ -69,9 +73,15 @@ def iter_export_places(
                 raise Fallback("the exact reader was asked for")
             absolute = path.absolute()  # one Path for every place of the file
             for offset, raw in iter_task_bytes(handle, limits):
-                task = parse_task(raw, limits)
-                _check_task(task, f"{path}: task at position {given}", limits)
-                yield task, TaskPlace(absolute, offset, len(raw), task_digest(raw))
+                place = TaskPlace(absolute, offset, len(raw), task_digest(raw))
+                key = memo.key(place.digest, limits) if memo is not None else ""
+                task = memo.load(key) if memo is not None else None
+                if task is None:
+                    task = parse_task(raw, limits)
+                    _check_task(task, f"{path}: task at position {given}", limits)
+                    if memo is not None:
+                        memo.store(key, task)
+                yield task, place
                 given += 1
             return
         except Fallback:

@@ -49,6 +49,7 @@ from nkcorpus.build.heldout import heldout_prelabel
 from nkcorpus.build.manifest import exports_fingerprint, read_manifest, write_manifest
 from nkcorpus.build.part_cache import PartCache
 from nkcorpus.build.provenance import check_provenance
+from nkcorpus.build.read_memo import ReadMemo
 from nkcorpus.build.release_extras import write_release_extras
 from nkcorpus.build.release_files import release_prelabel, write_docbins, write_tables
 from nkcorpus.build.splits import SplitRatios, assign_splits, move_to_text, present_splits
@@ -144,7 +145,8 @@ def build_release(
         target = _check_new_version(version, dataset_dir)
         documents = load_documents() if documents is None else documents
         schema = load_schema() if schema is None else schema
-        merged = read_merged_once(exports)  # read once, for every reader below
+        reads = ReadMemo(task_memo) if task_memo is not None else None
+        merged = read_merged_once(exports, reads)  # read once, for every reader below
         memo = TaskMemo(task_memo) if task_memo is not None else None
         report = validate_exports(
             exports, documents=documents, schema=schema, reanchor=reanchor, reviewers=reviewers,
