@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy
-from spacy.tokens import DocBin
-from srsly.msgpack import Packer, unpackb
+from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, SPACY, TAG
+from spacy.tokens import Doc, DocBin
+from srsly.msgpack import Packer, packb, unpackb
 
 SPAN_KEY = "sc"
 DOCBIN_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_ID", "SENT_START"]
@@ -54,6 +55,50 @@ def document_row_to_user_data(row: Mapping[str, Any], split: str) -> dict[str, A
     }
 
 
+# What `DocBin.add` takes of each token into its strings: text, tag_, lemma_,
+# norm_, str(morph), dep_, ent_type_, ent_kb_id_, ent_id_ (each the string of
+# the token's value of one attribute).
+_STRING_ATTRS = [ORTH, TAG, LEMMA, NORM, MORPH, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
+
+
+def doc_to_docbin(doc: Doc) -> bytes:
+    """The map `DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)` serialises
+    after `add(doc)` alone, as msgpack, not compressed (`DocBinWriter.add_packed`
+    takes it). It is what `DocBin.add` and `to_bytes` make, but reads the
+    tokens' strings from `doc.to_array` rather than from a `Token` per word
+    (most of `DocBin.add`'s time); a test compares the two on every document.
+    """
+    tokens = doc.to_array(_TEMPLATE.attrs)
+    if tokens.ndim == 1:
+        tokens = tokens.reshape((tokens.shape[0], 1))
+    spaces = numpy.asarray(doc.to_array(SPACY), dtype=bool).reshape((-1, 1))
+    store = doc.vocab.strings
+    values = numpy.unique(doc.to_array(_STRING_ATTRS)) if len(doc) else []
+    strings = {store[int(value)] for value in values}
+    if len(doc):
+        strings.add(store[0])  # a token's unset tag, lemma, ...: ""
+    for group in doc.spans.values():
+        for span in group:
+            strings.add(span.label_)
+            if span.kb_id in store:
+                strings.add(span.kb_id_)
+            if span.id in store:
+                strings.add(span.id_)
+    msg = {
+        "version": _TEMPLATE.version,
+        "attrs": _TEMPLATE.attrs,
+        "tokens": tokens.tobytes("C"),
+        "spaces": spaces.tobytes("C"),
+        "lengths": numpy.asarray([len(tokens)], dtype="int32").tobytes("C"),
+        "strings": sorted(strings),
+        "cats": [doc.cats],
+        "flags": [{"has_unknown_spaces": doc.has_unknown_spaces}],
+        "span_groups": [doc.spans.to_bytes()],
+        "user_data": [packb(doc.user_data, use_bin_type=True)],
+    }
+    return packb(msg, use_bin_type=True)
+
+
 class DocBinWriter:
     """Collect one-document DocBins per split on disk, under `spill`, and write
     `spacy/<split>.spacy`: the bytes spaCy's `DocBin.merge` then `to_bytes`
@@ -72,11 +117,15 @@ class DocBinWriter:
 
     def add_bytes(self, split: str, data: bytes) -> None:
         """Add the docs of a serialised DocBin (attrs `DOCBIN_ATTRS`, user data stored)."""
+        self.add_packed(split, zlib.decompress(data))
+
+    def add_packed(self, split: str, data: bytes) -> None:
+        """Add the docs of a DocBin's map as msgpack, not compressed (`doc_to_docbin`)."""
         if split not in self._splits:
             self._splits[split] = _SplitSpill(self.spill / split)
         # with `object_pairs_hook`, srsly skips looking up its registry of hooks (1 ms a
         # call); none applies to a DocBin's map (it holds no numpy arrays)
-        msg = unpackb(zlib.decompress(data), raw=False, use_list=True, object_pairs_hook=dict)
+        msg = unpackb(data, raw=False, use_list=True, object_pairs_hook=dict)
         self._splits[split].add(msg)
 
     def write(self, folder: Path) -> list[Path]:

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from spacy.language import Language
-from spacy.tokens import DocBin
 
-from nkcorpus.build.docbin import DOCBIN_ATTRS, document_row_to_user_data
+from nkcorpus.build.docbin import doc_to_docbin, document_row_to_user_data
 from nkcorpus.build.parquet_writer import rows_to_arrow
 from nkcorpus.build.report import GoldDocument
 from nkcorpus.build.row_encoder import features_to_encoder
@@ -58,7 +57,8 @@ class DocumentJob:
 class DocumentPart:
     """One document's rows of every table, each table an Arrow IPC stream
     (`nkcorpus.build.parquet_writer.rows_to_arrow`: bytes, cheap to send and
-    to cache), their counts, and its Doc as a one-document DocBin."""
+    to cache), their counts, and its Doc as a one-document DocBin's map
+    (`nkcorpus.build.docbin.doc_to_docbin`)."""
 
     doc_id: str
     split: str
@@ -81,14 +81,12 @@ def job_to_part(job: DocumentJob, schema: LabelSchema) -> DocumentPart:
         fold=job.fold, prediction=job.prediction,
     )  # fmt: skip
     doc.user_data.update(document_row_to_user_data(rows.tables["documents"][0], job.split))
-    docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-    docbin.add(doc)
     encoders = _encoders(schema)
     tables = {
         config: rows_to_arrow(list(map(encoders[config][0], t)), encoders[config][1])
         for config, t in rows.tables.items()
     }
-    return DocumentPart(rows.doc_id, rows.split, tables, rows_to_counts(rows), docbin.to_bytes())
+    return DocumentPart(rows.doc_id, rows.split, tables, rows_to_counts(rows), doc_to_docbin(doc))
 
 
 Encoder = tuple[Callable[[dict[str, Any]], dict[str, Any]], pa.Schema]

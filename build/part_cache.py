@@ -16,7 +16,7 @@ again and rewritten, never trusted.
 An entry is `NKPART3\\n`, the sha256 of the rest (32 bytes), the length of
 the JSON that follows (8 bytes, big-endian), the JSON (orjson: doc_id, split,
 the row counts and each table's length), then each table's Arrow IPC stream
-and the one-document DocBin.
+and the one-document DocBin's map (msgpack, `docbin.doc_to_docbin`).
 """
 
 from __future__ import annotations

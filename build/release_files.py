@@ -101,7 +101,7 @@ def write_tables(
                 for config, table in part.tables.items():
                     writers[(config, part.split)].write_table(arrow_to_table(table))
                 out.stats.add_counts(part.counts)
-                out.docbins.add_bytes(part.split, part.docbin)
+                out.docbins.add_packed(part.split, part.docbin)
                 advance(1)
     finally:
         for writer in writers.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,31 @@ def test_docbin_writer_refuses_other_attrs(tmp_path: Path) -> None:
     other.add(doc)
     with pytest.raises(ValueError, match="not those of DOCBIN_ATTRS"):
         DocBinWriter(tmp_path / "spill").add_bytes("train", other.to_bytes())
+
+
+@pytest.mark.parametrize("with_spans", [True, False])
+def test_doc_to_docbin_is_what_docbin_add_makes(with_spans: bool) -> None:
+    """On every cleaned seed (sentences, entities with ids, span groups, user
+    data) and an empty text: the map `DocBin.add` + `to_bytes` serialise."""
+    from nkcorpus.build.docbin import doc_to_docbin
+    from nkcorpus.build.tables import sentence_nlp
+    from nkcorpus.corpus.documents import load_documents
+
+    nlp = sentence_nlp()
+    texts = [d.text for d in load_documents()] + ["", " \n "]
+    for number, text in enumerate(texts):
+        doc = nlp(text)
+        if with_spans and len(doc) > 3:
+            spans = [
+                doc.char_span(doc[i].idx, doc[i].idx + len(doc[i]), label=label, span_id=f"s{i}")
+                for i, label in ((0, "PERSON"), (3, "MOTIVE"))
+            ]
+            doc.ents = [s for s in spans if s is not None]
+            doc.spans["sc"] = list(doc.ents)
+        spans_data = [{"id": "s0", "roles": ["defector"]}]
+        doc.user_data.update(
+            {"doc_id": f"d{number}", "split": "test", "fold": 2, "spans": spans_data}
+        )
+        single = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+        single.add(doc)
+        assert doc_to_docbin(doc) == zlib.decompress(single.to_bytes()), number
