@@ -74,9 +74,7 @@ def doc_to_docbin(doc: Doc) -> bytes:
     spaces = numpy.asarray(doc.to_array(SPACY), dtype=bool).reshape((-1, 1))
     store = doc.vocab.strings
     values = numpy.unique(doc.to_array(_STRING_ATTRS)) if len(doc) else []
-    strings = {store[int(value)] for value in values}
-    if len(doc):
-        strings.add(store[0])  # a token's unset tag, lemma, ...: ""
+    strings = {store[int(value)] for value in values}  # 0 (unset) is ""
     for group in doc.spans.values():
         for span in group:
             strings.add(span.label_)
