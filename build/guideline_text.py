@@ -16,6 +16,7 @@ from typing import Any
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER
 from spacy.language import Language
+from spacy.tokens import Doc
 
 Span = Mapping[str, Any]
 FIX = "fix it in Label Studio and pull"
@@ -40,11 +41,19 @@ def _nlp() -> Language:
     return sentence_nlp()
 
 
+@lru_cache(maxsize=1)
+def sentence_doc(text: str) -> Doc:
+    """`text` through the `tokens` table's pipeline; the last one is kept, as
+    the layout and guideline checks of one gold annotation both read it.
+    Callers only read it."""
+    return _nlp()(text)
+
+
 class Sentences:
     """Sentence numbers and lower-cased tokens of one text."""
 
     def __init__(self, text: str) -> None:
-        doc = _nlp()(text)
+        doc = sentence_doc(text)
         self.text = text
         self._starts = [s.start_char for s in doc.sents]
         # columns, not Token objects (a Token per word was most of validation's time)

@@ -16,19 +16,10 @@ applied to the gold.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
-from spacy.language import Language
-
+from nkcorpus.build.guideline_text import sentence_doc
 from nkcorpus.build.report import Problem
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> Language:
-    from nkcorpus.build.tables import sentence_nlp
-
-    return sentence_nlp()
 
 
 def overlapping_pairs(
@@ -61,7 +52,7 @@ def misaligned_spans(
     >>> [(s["id"], cut) for s, cut in misaligned_spans(spans, "Kim crossed.")]
     [('b', "'crossed'")]
     """
-    doc = _tokenizer().make_doc(text)
+    doc = sentence_doc(text)  # its tokens are the tokenizer's; shared with the guideline checks
     for span in spans:
         if doc.char_span(span["start"], span["end"]) is not None:
             continue
