@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nkcorpus.build.cache_files import CacheError
 from nkcorpus.build.errors import BuildError
 from nkcorpus.build.exports import (
     ExportTask,
@@ -86,6 +87,8 @@ class TaskCopies:
                 if gold:
                     self.gold.setdefault(task_id, []).append((str(path), gold))
                 yield task, place
+        except CacheError:
+            raise  # the cache's, not the export's: it stops the build
         except BuildError as exc:
             message = exc.message.removeprefix(f"{path}: ")  # the Problem names the file
             self.problems.append(Problem(code=exc.code, file=str(path), message=message))
@@ -153,6 +156,8 @@ def read_merged(
     copies = TaskCopies(problems, memo)
     try:
         tasks = merge_tasks((path, copies.read(path)) for path in files)
+    except CacheError:
+        raise
     except BuildError as exc:  # an unreadable timestamp: nothing sensible to merge
         problems.append(Problem(code=exc.code, message=exc.message))
         return []

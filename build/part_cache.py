@@ -22,8 +22,6 @@ and the one-document DocBin's map (msgpack, `docbin.doc_to_docbin`).
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
+from nkcorpus.build.cache_files import write_entry
 from nkcorpus.build.document_parts import DocumentJob, DocumentPart
 from nkcorpus.build.fingerprint import code_fingerprint as fingerprint
 from nkcorpus.build.stats import RowCounts
@@ -99,7 +98,6 @@ class PartCache:
     def store(self, key: str, part: DocumentPart) -> None:
         """Write `part` atomically (a temporary file renamed into place)."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         head = orjson.dumps(
             {
                 "doc_id": part.doc_id,
@@ -109,14 +107,7 @@ class PartCache:
             }
         )
         payload = b"".join([len(head).to_bytes(8, "big"), head, *part.tables.values(), part.docbin])
-        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(scratch, path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        write_entry(path, MAGIC + hashlib.sha256(payload).digest() + payload)
 
 
 def _decode(data: bytes) -> DocumentPart | None:

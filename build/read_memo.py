@@ -20,8 +20,6 @@ JSON; one that cannot be read or does not match is ignored and written again.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from nkcorpus.build.cache_files import write_entry
 from nkcorpus.build.fingerprint import code_fingerprint
 from nkcorpus.build.limits import ReadLimits
 
@@ -96,13 +95,5 @@ class ReadMemo:
         if skeleton is None:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            body = orjson.dumps(skeleton)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(body).digest() + body)
-            os.replace(scratch, path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        body = orjson.dumps(skeleton)
+        write_entry(path, hashlib.sha256(body).digest() + body)

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
+from nkcorpus.build.cache_files import write_entry
 from nkcorpus.build.fingerprint import code_fingerprint
 from nkcorpus.build.task_places import TaskPlace
 from nkcorpus.schema.model import LabelSchema
@@ -149,13 +148,5 @@ class TaskMemo:
         if payload is None:
             return False
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(scratch, path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        write_entry(path, MAGIC + hashlib.sha256(payload).digest() + payload)
         return True

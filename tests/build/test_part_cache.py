@@ -8,6 +8,7 @@ import pytest
 
 from nkcorpus.build import part_cache
 from nkcorpus.build.document_parts import DocumentJob
+from nkcorpus.build.errors import BuildError
 from nkcorpus.build.part_cache import PartCache, job_key
 from nkcorpus.build.release import build_release
 from nkcorpus.schema.model import load_schema
@@ -117,3 +118,16 @@ def test_part_cache_key_ignores_where_the_gold_was_read() -> None:
     schema = load_schema()
     key = job_key(DocumentJob(document, gold, [], "train", None, None), schema)
     assert job_key(DocumentJob(document, moved, [], "train", None, None), schema) == key
+
+
+@pytest.mark.parametrize("which", ["parts", "tasks"])
+def test_unwritable_cache_is_b332_and_releases_nothing(tmp_path: Path, which: str) -> None:
+    """A file where the cache folder should be: B332 names it; no release, no debris."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    folder = blocked / "cache"
+    with pytest.raises(BuildError, match=r"\[B332\] cannot write the build cache entry .*a-file"):
+        _build(tmp_path / "ds", folder if which == "parts" else None,
+               memo=folder if which == "tasks" else None)  # fmt: skip
+    left = [p.name for p in (tmp_path / "ds").iterdir()]
+    assert not [name for name in left if name.startswith(("v", ".building"))], left
