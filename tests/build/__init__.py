@@ -134,3 +134,17 @@ def good_result(text: str) -> list[Item]:
         relation("c1", "m1", "motivated_by"),
         relation("c1", "s1", "quantifies", direction="left"),
     ]
+
+
+def mixed_tasks() -> list[Item]:
+    """Six tasks on seeds 0-2: valid gold, then B152, B153, B151, B120 and a
+    gold region that is not whole words."""
+    doc0, doc1, doc2 = documents()[:3]
+    return [
+        task(1, doc0, [annotation(11, good_result(doc0.text), gold=True, completed_by=3)]),
+        task(2, doc0, []),  # B152
+        task(3, doc1, [], text=doc1.text + " Edited.", text_sha256="0" * 64),  # B153
+        task(4, doc2, [], doc_id="999_unknown"),  # B151
+        task(5, doc2, [annotation(51, [], gold=True), annotation(52, [], gold=True)]),  # B120
+        task(6, doc1, [annotation(61, region(doc1.text, "x", "PERSON", "p1"), gold=True)]),
+    ]

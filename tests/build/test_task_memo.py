@@ -16,23 +16,13 @@ from nkcorpus.build.task_memo import TaskMemo, dumps_for, loads_for, memo_key
 from nkcorpus.build.task_places import TaskPlace
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.schema.model import load_schema
-from tests.build import annotation, documents, good_result, region, task, write_export
+from tests.build import documents, mixed_tasks, write_export
 
 SCHEMA = load_schema()
 
 
 def _mixed(path: Path) -> Path:
-    """Valid gold, an unreviewed task, B152, B153, B151, B120 and a B-coded region."""
-    doc0, doc1, doc2 = documents()[:3]
-    tasks = [
-        task(1, doc0, [annotation(11, good_result(doc0.text), gold=True, completed_by=3)]),
-        task(2, doc0, []),  # B152
-        task(3, doc1, [], text=doc1.text + " Edited.", text_sha256="0" * 64),  # B153
-        task(4, doc2, [], doc_id="999_unknown"),  # B151
-        task(5, doc2, [annotation(51, [], gold=True), annotation(52, [], gold=True)]),  # B120
-        task(6, doc1, [annotation(61, region(doc1.text, "x", "PERSON", "p1"), gold=True)]),
-    ]
-    return write_export(path, tasks)
+    return write_export(path, mixed_tasks())
 
 
 def _validate(path: Path, memo: TaskMemo | None, reviewers=None, extras: bool = True):

@@ -9,7 +9,16 @@ from typer.testing import CliRunner
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.cli import app
 from nkcorpus.errors import ValidationFailed
-from tests.build import annotation, documents, good_result, region, relation, task, write_export
+from tests.build import (
+    annotation,
+    documents,
+    good_result,
+    mixed_tasks,
+    region,
+    relation,
+    task,
+    write_export,
+)
 
 
 def _validate(tmp_path: Path, tasks: list[dict]) -> tuple[Path, object]:
@@ -440,16 +449,7 @@ def test_validate_on_two_processes_gives_the_same_report(
     from nkcorpus.build import validate
 
     monkeypatch.setattr(validate, "BATCH_TASKS", 2)  # several batches in flight
-    doc0, doc1, doc2 = documents()[:3]
-    tasks = [
-        task(1, doc0, [annotation(11, good_result(doc0.text), gold=True, completed_by=3)]),
-        task(2, doc0, []),  # B152
-        task(3, doc1, [], text=doc1.text + " Edited.", text_sha256="0" * 64),  # B153
-        task(4, doc2, [], doc_id="999_unknown"),  # B151
-        task(5, doc2, [annotation(51, [], gold=True), annotation(52, [], gold=True)]),  # B120
-        task(6, doc1, [annotation(61, region(doc1.text, "x", "PERSON", "p1"), gold=True)]),
-    ]
-    path = write_export(tmp_path / "export.json", tasks)
+    path = write_export(tmp_path / "export.json", mixed_tasks())
     one = validate_exports([path], documents=documents(), processes=1)
     two = validate_exports([path], documents=documents(), processes=2)
     assert one.problems and one.gold and one.annotations
