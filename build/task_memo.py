@@ -17,8 +17,8 @@ packages and the versions of the libraries that checking runs, so an edited
 module or an upgraded library never reuses an entry. The memo lives under
 `out/cache/task-checks/` of the project (never inside a release); deleting
 it only costs time. An entry is `NKTASK1\\n`, the sha256 of the rest, then a
-pickle; one that is damaged, foreign or made of anything but this package's
-own types and plain values is refused and made again, never trusted.
+pickle; one that is damaged, foreign or names anything but the classes a
+checked task is made of (`_allowed`) is refused and made again, never trusted.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import hashlib
 import io
 import pickle
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -43,9 +44,36 @@ PACKAGES = (
 )  # fmt: skip
 LIBRARIES = ("spacy", "srsly", "pydantic", "pydantic-core", "numpy", "orjson")
 _PATH_STR, _PATH = "export-path-str", "export-path"
-# Modules whose classes an entry may hold, besides this package's own.
-_ALLOWED = ("builtins", "copyreg", "collections", "datetime", "pathlib", "numpy")
-_BUILTINS = {"set", "frozenset", "tuple", "list", "dict", "int", "float", "str", "bytes", "object"}
+# What an entry may name besides this package's classes (`_allowed`): the
+# pieces numpy rebuilds an array from, and plain value types.
+_PLAIN = {
+    *(("numpy", n) for n in ("dtype", "ndarray")),
+    *((m, "_frombuffer") for m in ("numpy._core.numeric", "numpy.core.numeric")),
+    *((m, n) for m in ("numpy._core.multiarray", "numpy.core.multiarray")
+      for n in ("_reconstruct", "scalar")),
+    *(("builtins", n) for n in ("set", "frozenset", "complex", "bytearray")),
+    *(("datetime", n) for n in ("datetime", "date", "time", "timedelta", "timezone")),
+    *(("pathlib", n) for n in ("Path", "PosixPath", "WindowsPath", "PurePosixPath")),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _allowed() -> frozenset[tuple[str, str]]:
+    """(module, name) of every class a `CheckedTask` is made of: this
+    package's, named from the classes themselves (a renamed class is then
+    still allowed), plus `_PLAIN`. Nothing else is looked up: an entry naming
+    any other callable is refused."""
+    from nkcorpus.annotation.agreement.figures import DocumentCounts
+    from nkcorpus.annotation.agreement.inputs import AgreementTask, Coded, TaskAgreement
+    from nkcorpus.annotation.score import PrelabelTask, Region
+    from nkcorpus.build.baseline_predictions import PredictedTask, Prediction
+    from nkcorpus.build.report import GoldDocument, Problem, Unreviewed
+    from nkcorpus.build.task_checks import CheckedTask, TaskExtras, TaskFindings
+
+    classes = (DocumentCounts, AgreementTask, Coded, TaskAgreement, PrelabelTask, Region,
+               PredictedTask, Prediction, GoldDocument, Problem, Unreviewed, CheckedTask,
+               TaskExtras, TaskFindings)  # fmt: skip
+    return frozenset({(c.__module__, c.__qualname__) for c in classes} | _PLAIN)
 
 
 def default_memo_dir() -> Path:
@@ -94,10 +122,7 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
     def find_class(self, module: str, name: str) -> Any:
-        root = module.split(".")[0]
-        if module.startswith(("nkcorpus.", "pydantic")) or (
-            root in _ALLOWED and (root != "builtins" or name in _BUILTINS)
-        ):
+        if (module, name) in _allowed():
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a task memo")
 

@@ -91,7 +91,10 @@ def test_memo_refuses_damaged_and_foreign_entries(tmp_path: Path) -> None:
     data[-3] ^= 0xFF
     entry.write_bytes(bytes(data))
     assert memo.load("ab" * 32, source) is None  # the digest no longer matches
-    payload = pickle.dumps(shutil.rmtree, protocol=5)  # a foreign callable, well framed
-    entry.write_bytes(task_memo.MAGIC + hashlib.sha256(payload).digest() + payload)
-    assert memo.load("ab" * 32, source) is None
+    from nkcorpus.build.cache_files import write_entry
+
+    for foreign in (shutil.rmtree, write_entry):  # callables, well framed, one of this package
+        payload = pickle.dumps(foreign, protocol=5)
+        entry.write_bytes(task_memo.MAGIC + hashlib.sha256(payload).digest() + payload)
+        assert memo.load("ab" * 32, source) is None
     assert memo.load("cd" * 32, source) is None  # absent
