@@ -20,8 +20,6 @@ import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nkcorpus.build.row_encoder import features_to_encoder
-
 BATCH_ROWS = 256
 WRITER_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -62,7 +60,7 @@ def parquet_nbytes(path: Path) -> int:
 
 
 class TableWriter:
-    """Append rows (plain dicts) to one Parquet file; `close` writes what is buffered.
+    """Append Arrow tables of rows to one Parquet file; `close` writes what is buffered.
 
     An empty table is still written (with its schema), so every declared
     config/split file exists.
@@ -72,16 +70,11 @@ class TableWriter:
         self.path = path
         self.features = features
         self.schema = features.arrow_schema
-        self._encode = features_to_encoder(features)
         self.rows = 0
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
-
-    def write(self, row: dict[str, Any]) -> None:
-        """Append one plain row (encoded here)."""
-        self.write_table(pa.Table.from_pylist([self._encode(row)], schema=self.schema))
 
     def write_table(self, table: pa.Table) -> None:
         """Append the rows of `table` (this file's columns; schema metadata aside)."""

@@ -130,7 +130,8 @@ def build_release(
     rows and Docs (the release is the same bytes whatever the number). `cache`: a folder of
     per-document parts (`nkcorpus.build.part_cache`) to reuse and fill (None:
     none); the release is the same bytes with or without it. `task_memo`: a
-    folder of each task's checks (`nkcorpus.build.task_memo`) to reuse and
+    folder of each task's checks and of what the merge reads of it
+    (`nkcorpus.build.task_memo`, `nkcorpus.build.read_memo`) to reuse and
     fill (None: none), the same. `runner`: what
     maps the per-document batch function (`nkcorpus.ordered_pool.MapInOrder`).
     """
