@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from nkcorpus.build.layout import _tokenizer
+from nkcorpus.build.guideline_text import sentence_doc
 from nkcorpus.build.release import build_release
 from nkcorpus.build.validate import validate_exports
 from nkcorpus.cli import app
@@ -48,7 +48,7 @@ SETTINGS = settings(
 
 
 def _token_edges(text: str) -> list[tuple[int, int]]:
-    return [(t.idx, t.idx + len(t)) for t in _tokenizer().make_doc(text) if not t.is_space]
+    return [(t.idx, t.idx + len(t)) for t in sentence_doc(text) if not t.is_space]
 
 
 @st.composite
