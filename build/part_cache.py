@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from nkcorpus.build.cache_files import write_entry
+from nkcorpus.build.cache_files import entry_path, read_entry, write_entry
 from nkcorpus.build.document_parts import DocumentJob, DocumentPart
 from nkcorpus.build.fingerprint import code_fingerprint as fingerprint
 from nkcorpus.build.stats import RowCounts
@@ -84,20 +84,13 @@ class PartCache:
 
     folder: Path
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.part"
-
     def load(self, key: str) -> DocumentPart | None:
         """The stored part, or None if absent or unreadable."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            return None
-        return _decode(data)
+        payload = read_entry(entry_path(self.folder, key, ".part"), MAGIC)
+        return None if payload is None else _decode(payload)
 
     def store(self, key: str, part: DocumentPart) -> None:
         """Write `part` atomically (a temporary file renamed into place)."""
-        path = self._path(key)
         head = orjson.dumps(
             {
                 "doc_id": part.doc_id,
@@ -107,18 +100,12 @@ class PartCache:
             }
         )
         payload = b"".join([len(head).to_bytes(8, "big"), head, *part.tables.values(), part.docbin])
-        write_entry(path, MAGIC + hashlib.sha256(payload).digest() + payload)
+        write_entry(entry_path(self.folder, key, ".part"), MAGIC, payload)
 
 
 def _decode(data: bytes) -> DocumentPart | None:
-    head = len(MAGIC) + 32
-    if (
-        not data.startswith(MAGIC)
-        or hashlib.sha256(data[head:]).digest() != data[len(MAGIC) : head]
-    ):
-        return None
-    start = head + 8
-    size = int.from_bytes(data[head:start], "big")
+    start = 8
+    size = int.from_bytes(data[:start], "big")
     try:
         facts = orjson.loads(data[start : start + size])
         at, tables = start + size, {}

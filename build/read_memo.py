@@ -13,8 +13,9 @@ were read and accepted before gives its skeleton without being parsed; the
 same bytes under the same limits and code are accepted again.
 
 The memo lives beside the task checks (`nkcorpus.build.task_memo`, under
-`out/cache/task-checks/`). An entry is the sha256 of its JSON, then the
-JSON; one that cannot be read or does not match is ignored and written again.
+`out/cache/task-checks/`). An entry is `NKREAD1\\n`, the sha256 of its
+JSON, then the JSON (`nkcorpus.build.cache_files`); one that cannot be read
+or does not match is ignored and written again.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from typing import Any
 
 import orjson
 
-from nkcorpus.build.cache_files import write_entry
+from nkcorpus.build.cache_files import entry_path, read_entry, write_entry
 from nkcorpus.build.fingerprint import code_fingerprint
 from nkcorpus.build.limits import ReadLimits
 
 # The annotation fields the merge reads (`task_updated_at`, `gold_ids`).
 ANNOTATION_KEYS = ("id", "updated_at", "ground_truth", "was_cancelled")
+MAGIC = b"NKREAD1\n"
 PACKAGES = ("nkcorpus.build",)
 LIBRARIES = ("orjson", "ijson")
 
@@ -72,17 +74,13 @@ class ReadMemo:
         head = f"{code_fingerprint(PACKAGES, LIBRARIES)}\0{limits!r}\0".encode()
         return hashlib.sha256(head + digest).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.read"
-
     def load(self, key: str) -> dict[str, Any] | None:
+        payload = read_entry(entry_path(self.folder, key, ".read"), MAGIC)
+        if payload is None:
+            return None
         try:
-            data = self._path(key).read_bytes()
-            digest, body = data[:32], data[32:]
-            if hashlib.sha256(body).digest() != digest:
-                return None
-            skeleton = orjson.loads(body)
-        except (OSError, orjson.JSONDecodeError):
+            skeleton = orjson.loads(payload)
+        except orjson.JSONDecodeError:
             return None
         if not isinstance(skeleton, dict) or not isinstance(skeleton.get("id"), int):
             return None
@@ -94,6 +92,4 @@ class ReadMemo:
         skeleton = task_to_skeleton(task)
         if skeleton is None:
             return
-        path = self._path(key)
-        body = orjson.dumps(skeleton)
-        write_entry(path, hashlib.sha256(body).digest() + body)
+        write_entry(entry_path(self.folder, key, ".read"), MAGIC, orjson.dumps(skeleton))

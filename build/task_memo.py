@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
-from nkcorpus.build.cache_files import write_entry
+from nkcorpus.build.cache_files import entry_path, read_entry, write_entry
 from nkcorpus.build.fingerprint import code_fingerprint
 from nkcorpus.build.task_places import TaskPlace
 from nkcorpus.schema.model import LabelSchema
@@ -150,20 +150,13 @@ class TaskMemo:
     folder: Path
     reused: int = 0
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.task"
-
     def load(self, key: str, source: Path) -> Any | None:
         """The stored value with `source` as its export, or None if absent or unreadable."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            return None
-        head = len(MAGIC) + 32
-        if data[: len(MAGIC)] != MAGIC or hashlib.sha256(data[head:]).digest() != data[8:head]:
+        payload = read_entry(entry_path(self.folder, key, ".task"), MAGIC)
+        if payload is None:
             return None
         try:
-            return loads_for(data[head:], source)
+            return loads_for(payload, source)
         except Exception:  # a foreign or outdated entry: made again
             return None
 
@@ -172,6 +165,5 @@ class TaskMemo:
         payload = dumps_for(value, source)
         if payload is None:
             return False
-        path = self._path(key)
-        write_entry(path, MAGIC + hashlib.sha256(payload).digest() + payload)
+        write_entry(entry_path(self.folder, key, ".task"), MAGIC, payload)
         return True
