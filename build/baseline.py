@@ -30,6 +30,7 @@ from nkcorpus.build.baseline_snippet import EVALUATION_SNIPPET, evaluation_proto
 from nkcorpus.build.copies import MergedExports
 from nkcorpus.build.folds import assign_folds, fold_members, fold_scheme
 from nkcorpus.build.report import ValidationReport
+from nkcorpus.build.spill import MappedSequence, MappedView
 from nkcorpus.corpus.documents import CleanDocument
 from nkcorpus.schema.model import LabelSchema
 
@@ -101,6 +102,11 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+def predicted_regions(prediction: Prediction | None) -> list[Region]:
+    """A document's predicted regions (none without a prediction)."""
+    return spans_to_regions(prediction.spans) if prediction is not None else []
+
+
 def baseline_scores(
     gold: Mapping[str, Sequence[Mapping[str, Any]]],
     predictions: Mapping[str, Prediction],
@@ -112,9 +118,9 @@ def baseline_scores(
     split and on each fold (`nkcorpus.build.folds.assign_folds`)."""
 
     def score(doc_ids: list[str]) -> list[LabelScore]:
-        return score_regions(
-            [spans_to_regions(gold[d]) for d in doc_ids],
-            [spans_to_regions(predictions[d].spans) if d in predictions else [] for d in doc_ids],
+        return score_regions(  # one document's regions at a time
+            MappedSequence(doc_ids, lambda d: spans_to_regions(gold[d])),
+            MappedSequence(doc_ids, lambda d: predicted_regions(predictions.get(d))),
             labels,
         )
 
@@ -208,7 +214,7 @@ class ReleaseEvaluation:
     `predictions` table and the baseline of the card and MANIFEST.json."""
 
     folds: dict[str, int | None]
-    predictions: dict[str, Prediction]
+    predictions: Mapping[str, Prediction]  # on disk (`nkcorpus.build.spill`)
     baseline: BaselineFacts
 
 
@@ -226,6 +232,14 @@ def release_evaluation(
     folds = assign_folds(groups, splits)
     texts = {d.doc_id: d.text for d in released}
     predictions = baseline_predictions(exports, groups, texts=texts, schema=schema, merged=merged)
-    gold = {doc_id: report.gold[doc_id].spans for doc_id in groups}
-    facts = baseline_scores(gold, predictions, splits, folds, schema.label_names)
+    facts = baseline_scores(gold_spans(report, released), predictions, splits, folds,
+                            schema.label_names)  # fmt: skip
     return ReleaseEvaluation(folds, predictions, facts)
+
+
+def gold_spans(
+    report: ValidationReport, released: Iterable[CleanDocument]
+) -> Mapping[str, list[dict[str, Any]]]:
+    """doc_id -> the gold spans of each `released` document, read from the
+    report only when asked (the report keeps them on disk: `nkcorpus.build.spill`)."""
+    return MappedView((d.doc_id for d in released), lambda doc_id: report.gold[doc_id].spans)

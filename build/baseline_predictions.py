@@ -20,6 +20,7 @@ from nkcorpus.build.reanchor import reanchor_spans, relations_after_reanchor
 from nkcorpus.build.regions import result_to_spans
 from nkcorpus.build.report import Problem
 from nkcorpus.build.result_checks import result_to_problems
+from nkcorpus.build.spill import SpillDict
 from nkcorpus.corpus.documents import text_sha256
 from nkcorpus.errors import ValidationFailed
 from nkcorpus.schema.model import LabelSchema, load_schema
@@ -58,7 +59,7 @@ def baseline_predictions(
     texts: Mapping[str, str] | None = None,
     schema: LabelSchema | None = None,
     merged: MergedExports | None = None,
-) -> dict[str, Prediction]:
+) -> Mapping[str, Prediction]:
     """doc_id -> the last prediction of its task in the merged `exports`, for
     the `doc_ids` that have one. With `texts` (doc_id -> released text), a
     prediction made on an older text is moved onto it (`reanchor_spans`; spans
@@ -69,7 +70,7 @@ def baseline_predictions(
     schema = load_schema() if schema is None else schema
     wanted = set(doc_ids)
     problems: list[Problem] = []
-    out: dict[str, Prediction] = {}
+    out: SpillDict[str, Prediction] = SpillDict()  # on disk: `nkcorpus.build.spill`
     tasks = read_exports(exports) if merged is None else merged.tasks
     checked = merged.checked_or_none() if merged is not None else [None] * len(tasks)
     for item, made in zip(tasks, checked, strict=True):
@@ -99,7 +100,7 @@ def baseline_predictions(
             "(a task without one is scored as predicting nothing)",
             [str(p) for p in problems],
         )
-    return dict(sorted(out.items()))
+    return out.sorted()
 
 
 def task_to_prediction(

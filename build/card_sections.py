@@ -43,7 +43,8 @@ def gold_to_rules(gold: Mapping[str, GoldDocument]) -> dict[str, str]:
     >>> gold_to_rules(gold)
     {'a': 'accepted', 'b': 'starred'}
     """
-    return {doc_id: g.rule for doc_id, g in sorted(gold.items()) if g.rule is not None}
+    rules = ((doc_id, gold[doc_id].rule) for doc_id in sorted(gold))  # one gold at a time
+    return {doc_id: rule for doc_id, rule in rules if rule is not None}
 
 
 def gold_rule_note(gold_by: Mapping[str, str]) -> str:

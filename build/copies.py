@@ -13,7 +13,7 @@ Only small per-task summaries (ids of starred annotations) are kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from nkcorpus.build.exports import (
 )
 from nkcorpus.build.read_memo import ReadMemo
 from nkcorpus.build.report import Problem
+from nkcorpus.build.spill import SpillList
 
 if TYPE_CHECKING:
     from nkcorpus.build.task_checks import CheckedTask
@@ -128,13 +129,14 @@ class MergedExports:
     tasks: list[ExportTask]
     problems: list[Problem]
     # what validation's workers made of each task, in the order of `tasks`
-    # (`validate_exports(extras=True)`): the later readers' parts, made once
-    checked: list[CheckedTask] = field(default_factory=list)
+    # (`validate_exports(extras=True)`): the later readers' parts, made once,
+    # kept on disk (`nkcorpus.build.spill`)
+    checked: SpillList[CheckedTask] = field(default_factory=SpillList)
 
-    def checked_or_none(self) -> list[CheckedTask | None]:
+    def checked_or_none(self) -> Sequence[CheckedTask | None]:
         """`checked` when made for every task, else None for each (read them again)."""
         if len(self.checked) == len(self.tasks):
-            return list(self.checked)
+            return self.checked
         return [None] * len(self.tasks)
 
 

@@ -23,7 +23,6 @@ from nkcorpus.build.croissant import ReleaseFile, release_to_croissant
 from nkcorpus.build.data_fields import field_descriptions, records_to_field_docs
 from nkcorpus.build.manifest import file_sha256
 from nkcorpus.build.release_files import table_path
-from nkcorpus.build.report import ValidationReport
 from nkcorpus.schema.model import LabelSchema
 from nkcorpus.schema.records import schema_to_record_models
 
@@ -110,14 +109,13 @@ def release_croissant(
     )
 
 
-def write_croissant(
-    folder: Path, facts: CardFacts, report: ValidationReport, schema: LabelSchema | None = None
-) -> None:
-    """Write `folder/croissant.json` (sorted keys, so the same release gives the same bytes)."""
+def write_croissant(folder: Path, facts: CardFacts, schema: LabelSchema | None = None) -> None:
+    """Write `folder/croissant.json` (sorted keys, so the same release gives the same bytes),
+    published on `facts.date_published` (`release_date` of the released annotations)."""
     if schema is None:
         from nkcorpus.schema.model import load_schema
 
         schema = load_schema()
-    croissant = release_croissant(folder, facts, schema, release_date(report.annotations))
+    croissant = release_croissant(folder, facts, schema, facts.date_published)
     text = json.dumps(croissant, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_text(folder / "croissant.json", text, overwrite=False)

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from nkcorpus.annotation.prelabel.frozen import FrozenRules
 from nkcorpus.annotation.score import LabelScore, Region, score_regions
 from nkcorpus.build.baseline_predictions import Prediction
+from nkcorpus.build.spill import MappedSequence
 
 SEEN, HELD_OUT = "seen", "held_out"
 
@@ -91,9 +92,9 @@ def heldout_prelabel(
     def figure(doc_ids: list[str]) -> PrelabelFigure:
         return PrelabelFigure(
             documents=doc_ids,
-            scores=score_regions(
-                [_regions(gold[d]) for d in doc_ids],
-                [_regions(predictions[d].spans) for d in doc_ids],
+            scores=score_regions(  # one document's regions at a time
+                MappedSequence(doc_ids, lambda d: _regions(gold[d])),
+                MappedSequence(doc_ids, lambda d: _regions(predictions[d].spans)),
                 labels,
             ),
         )

@@ -32,7 +32,7 @@ from tqdm import tqdm
 from nkcorpus.annotation.prelabel.frozen import FrozenRules, load_frozen, rules_sha256
 from nkcorpus.atomic import atomic_write_text
 from nkcorpus.build.agreement_facts import release_agreement
-from nkcorpus.build.baseline import release_evaluation
+from nkcorpus.build.baseline import gold_spans, release_evaluation
 from nkcorpus.build.bookkeeping import (
     parse_version,
     recover,
@@ -184,8 +184,8 @@ def build_release(
             echo(f"split moved: {move_to_text(move)}")
         evaluation = release_evaluation(exports, released, report, splits, schema, merged)
         heldout = heldout_prelabel(  # None without a held-out document (v1.1.0 and before)
-            {d.doc_id: report.gold[d.doc_id].spans for d in released}, evaluation.predictions,
-            frozen, schema.label_names, rules_sha256(),
+            gold_spans(report, released), evaluation.predictions, frozen, schema.label_names,
+            rules_sha256(),
         )  # fmt: skip
         echo(f"building v{version}: {len(released)} document(s), {len(unreviewed)} unreviewed")
         agreement = release_agreement(
@@ -194,9 +194,10 @@ def build_release(
         )  # fmt: skip
         # one export: its tasks are the merged ones (a task id twice would be B106),
         # scored by validation's workers
-        made = [c.extras.prelabel if c.extras else None for c in merged.checked_or_none()]
-        one_export = len(merged.files) == 1 and None not in made
-        prelabel = release_prelabel(report, made if one_export else None)  # type: ignore[arg-type]
+        checked = merged.checked_or_none()
+        one_export = len(merged.files) == 1 and all(c and c.extras for c in checked)
+        made = (c.extras.prelabel for c in checked if c and c.extras) if one_export else None
+        prelabel = release_prelabel(report, made)
         del merged  # its places and the readers' parts: nothing below reads them
         gc.collect()
         scratch = dataset_dir / f".building-v{version}-{os.getpid()}"
@@ -232,7 +233,7 @@ def build_release(
                 split_moves=[move_to_text(m) for m in assignment.moves],
             )
             atomic_write_text(scratch / "README.md", release_card(facts, schema), overwrite=False)
-            write_croissant(scratch, facts, report, schema)
+            write_croissant(scratch, facts, schema)
             write_release_extras(
                 scratch,
                 version=version,

@@ -74,9 +74,9 @@ def write_tables(
     local process pool, `nkcorpus.ordered_pool.map_in_order`)."""
     features = schema_to_features(schema)
     out = WrittenTables(features, DocBinWriter(folder / ".docbins"))  # removed by write_docbins
-    annotations: dict[str, list[dict[str, Any]]] = {}
-    for row in report.annotations:
-        annotations.setdefault(row["doc_id"], []).append(row)
+    annotations: dict[str, list[int]] = {}  # doc_id -> its rows' places in the report
+    for index, row in enumerate(report.annotations):
+        annotations.setdefault(row["doc_id"], []).append(index)
     used = sorted(set(splits.values()))
     writers = {
         (config, split): TableWriter(folder / table_path(config, split), features[config])
@@ -87,7 +87,8 @@ def write_tables(
     def jobs() -> Iterator[DocumentJob]:
         for document in sorted(released, key=lambda d: d.doc_id):
             doc_id = document.doc_id
-            own = sorted(annotations.get(doc_id, []), key=lambda a: a["annotation_id"])
+            rows = [report.annotations[i] for i in annotations.get(doc_id, [])]
+            own = sorted(rows, key=lambda a: a["annotation_id"])
             yield DocumentJob(
                 document, report.gold[doc_id], own, splits[doc_id],
                 (folds or {}).get(doc_id), (predictions or {}).get(doc_id),

@@ -3,9 +3,10 @@ unreviewed and annotator records that passed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SerializerFunctionWrapHandler, field_serializer
 
 from nkcorpus.build.gold import GoldRule
 from nkcorpus.errors import ValidationFailed
@@ -55,18 +56,26 @@ class Unreviewed(BaseModel):
 
 
 class ValidationReport(BaseModel):
-    """Everything `validate_exports` found; `valid` when `problems` is empty."""
+    """Everything `validate_exports` found; `valid` when `problems` is empty.
+
+    From `validate_exports`, `gold` and `annotations` are on disk
+    (`nkcorpus.build.spill`): each read gives a fresh copy."""
 
     files: list[str]
     tasks: int
     problems: list[Problem]
-    gold: dict[str, GoldDocument]
+    gold: Mapping[str, GoldDocument]
     unreviewed: list[Unreviewed]
-    annotations: list[dict[str, Any]]
+    annotations: Sequence[dict[str, Any]]
     reanchored: list[str] = []  # with --reanchor: every moved or dropped span of a stale task
     reviewers: list[int] = []  # the reviewers' user ids the gold was chosen with
     # problems that fail nothing (`nkcorpus.build.guideline_checks`): listed, not raised
     warnings: list[Problem] = []
+
+    @field_serializer("gold", "annotations", mode="wrap")
+    def _spilled(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        """Dump spilled values as the dict and list they stand for."""
+        return handler(dict(value.items()) if isinstance(value, Mapping) else list(value))
 
     @property
     def valid(self) -> bool:

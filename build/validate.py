@@ -25,6 +25,7 @@ from nkcorpus.build.checks import Checker
 from nkcorpus.build.copies import MergedExports, read_merged_once
 from nkcorpus.build.exports import ExportTask
 from nkcorpus.build.report import GoldDocument, Problem, Unreviewed, ValidationReport
+from nkcorpus.build.spill import SpillDict, SpillList
 from nkcorpus.build.task_checks import CheckedTask, TaskFindings, check_annotations, check_tasks
 from nkcorpus.build.task_memo import TaskMemo, memo_key
 from nkcorpus.corpus.documents import CleanDocument, text_sha256
@@ -141,9 +142,10 @@ def validate_exports(
     if extras and keep:
         merged.checked.clear()
     corpus = {d.doc_id: d for d in documents}
-    seen: dict[str, CheckedTask] = {}
+    seen: dict[str, tuple[int, str]] = {}  # doc_id -> its first task's id and file
     report = TaskFindings()
-    gold: dict[str, GoldDocument] = {}
+    gold: SpillDict[str, GoldDocument] = SpillDict()  # on disk: `nkcorpus.build.spill`
+    annotations: SpillList[dict] = SpillList()
     unreviewed: list[Unreviewed] = []
     known = _remembered(tasks, memo, schema, reviewers, extras and keep)
     missing = [item for item, found in zip(tasks, known, strict=True) if found is None]
@@ -163,17 +165,17 @@ def validate_exports(
         if found is None or not isinstance(doc_id, str):
             continue
         if doc_id in seen:
-            first = seen[doc_id]
+            first_id, first_file = seen[doc_id]
             problems.append(
                 Problem(
                     code="B152",
                     message=f"doc_id {doc_id!r} is also task "
-                    f"{first.task_id} of {first.file}; delete one task",
+                    f"{first_id} of {first_file}; delete one task",
                     **checked.where,
                 )
             )
             continue
-        seen[doc_id] = checked
+        seen[doc_id] = (checked.task_id, checked.file)  # not the whole check: its memory
         current = corpus.get(doc_id)
         if reanchor and current is not None and _stale(checked, current):
             found = TaskFindings()  # a stale task: checked again, its spans moved
@@ -184,17 +186,17 @@ def validate_exports(
             gold[doc_id] = found.gold
         if found.unreviewed is not None:
             unreviewed.append(found.unreviewed)
-        report.annotations += found.annotations
+        annotations.extend(found.annotations)
         report.reanchored += found.reanchored
         report.warnings += found.warnings
-    return ValidationReport(
+    return ValidationReport.model_construct(  # built here: nothing to check
         files=[str(f) for f in files],
         tasks=len(tasks),
         problems=problems,
         reviewers=sorted(reviewers),
         gold=gold,
         unreviewed=unreviewed,
-        annotations=report.annotations,
+        annotations=annotations,
         reanchored=report.reanchored,
         warnings=report.warnings,
     )
