@@ -144,7 +144,10 @@ def build_release(
             echo(f"took over the lock left by PID {lock.stale.get('pid', '?')}, which died")
         recover(dataset_dir, echo)
         target = _check_new_version(version, dataset_dir)
-        documents = load_documents() if documents is None else documents
+        loaded = None  # the seeds' manifest, loaded once for the documents and provenance
+        if documents is None:
+            loaded = load_manifest(seeds_dir())
+            documents = load_documents(manifest=loaded, processes=processes)
         schema = load_schema() if schema is None else schema
         reads = ReadMemo(task_memo) if task_memo is not None else None
         merged = read_merged_once(exports, reads)  # read once, for every reader below
@@ -170,7 +173,7 @@ def build_release(
         source: Path | str = "the given seeds manifest"
         if seeds_manifest is None:
             source = seeds_dir() / MANIFEST_NAME
-            seeds_manifest = load_manifest(source.parent)
+            seeds_manifest = loaded if loaded is not None else load_manifest(source.parent)
         check_provenance(released, seeds_manifest, source)  # B310: url and title, or a reason
         previous = released_versions(dataset_dir)
         before = read_manifest(previous[-1]).get("splits", {}) if previous else {}

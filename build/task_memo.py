@@ -150,6 +150,10 @@ class TaskMemo:
     folder: Path
     reused: int = 0
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under `key` (`load` may still refuse it)."""
+        return entry_path(self.folder, key, ".task").is_file()
+
     def load(self, key: str, source: Path) -> Any | None:
         """The stored value with `source` as its export, or None if absent or unreadable."""
         payload = read_entry(entry_path(self.folder, key, ".task"), MAGIC)

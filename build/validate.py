@@ -81,18 +81,34 @@ def _remembered(
     schema: LabelSchema,
     reviewers: frozenset[int],
     extras: bool,
-) -> list[CheckedTask | None]:
-    """Each task's `CheckedTask` from `memo`, or None: checked by the workers."""
+) -> list[str | None]:
+    """Each task's memo key when `memo` has an entry for it, else None: checked
+    by the workers. The entries are loaded one at a time as the tasks are put
+    together (`_recall`), not here: held together they would grow with the corpus."""
     if memo is None:
         return [None] * len(tasks)
-    known: list[CheckedTask | None] = []
+    keys: list[str | None] = []
     for item in tasks:
-        found = None
-        if item.place is not None:
-            found = memo.load(memo_key(item.place, schema, reviewers, extras), item.source)
-        known.append(found if isinstance(found, CheckedTask) else None)
-    memo.reused += sum(found is not None for found in known)
-    return known
+        key = None if item.place is None else memo_key(item.place, schema, reviewers, extras)
+        keys.append(key if key is not None and memo.has(key) else None)
+    return keys
+
+
+def _recall(
+    item: ExportTask,
+    key: str,
+    memo: TaskMemo,
+    schema: LabelSchema,
+    reviewers: frozenset[int],
+    extras: bool,
+) -> CheckedTask:
+    """The task's remembered `CheckedTask`; an entry that cannot be loaded
+    (damaged, foreign) is checked here instead, and written again."""
+    found = memo.load(key, item.source)
+    if isinstance(found, CheckedTask):
+        memo.reused += 1
+        return found
+    return check_tasks(([item], schema, reviewers, extras, memo))[0]
 
 
 def validate_exports(
@@ -128,7 +144,7 @@ def validate_exports(
     if documents is None:
         from nkcorpus.corpus.documents import load_documents
 
-        documents = load_documents()
+        documents = load_documents(processes=processes)
     schema = load_schema() if schema is None else schema
     if reviewers is None:
         from nkcorpus.annotation.reviewers import load_reviewers
@@ -147,14 +163,19 @@ def validate_exports(
     gold: SpillDict[str, GoldDocument] = SpillDict()  # on disk: `nkcorpus.build.spill`
     annotations: SpillList[dict] = SpillList()
     unreviewed: list[Unreviewed] = []
-    known = _remembered(tasks, memo, schema, reviewers, extras and keep)
-    missing = [item for item, found in zip(tasks, known, strict=True) if found is None]
+    keys = _remembered(tasks, memo, schema, reviewers, extras and keep)
+    missing = [item for item, key in zip(tasks, keys, strict=True) if key is None]
     batches = (
         (missing[i : i + BATCH_TASKS], schema, reviewers, extras and keep, memo)
         for i in range(0, len(missing), BATCH_TASKS)
     )
     made = chain.from_iterable(runner(check_tasks, batches, processes))
-    results = (found if found is not None else next(made) for found in known)
+    results = (
+        next(made)
+        if key is None or memo is None
+        else _recall(item, key, memo, schema, reviewers, extras and keep)
+        for item, key in zip(tasks, keys, strict=True)
+    )
     for item, checked in zip(tasks, results, strict=True):
         if extras and keep:
             merged.checked.append(checked)

@@ -4,15 +4,19 @@ cleaned. This is what every later stage (tasks, build) reads."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from nkcorpus.corpus.clean import lines_to_body
-from nkcorpus.corpus.manifest import ManifestEntry, load_manifest
+from nkcorpus.corpus.manifest import Manifest, ManifestEntry, load_manifest
 from nkcorpus.corpus.rawtext import file_sha256, raw_lines
 from nkcorpus.errors import SeedError, ValidationFailed
+from nkcorpus.ordered_pool import map_in_order
 from nkcorpus.paths import seeds_dir as default_seeds_dir
+
+BATCH_ENTRIES = 64  # manifest entries read and cleaned per batch on a worker
 
 
 class CleanDocument(BaseModel):
@@ -68,21 +72,49 @@ def entry_to_document(seeds_dir: Path, entry: ManifestEntry) -> CleanDocument:
     )
 
 
-def load_documents(seeds_dir: Path | None = None) -> list[CleanDocument]:
+def entries_to_documents(
+    seeds_dir: Path, entries: Sequence[ManifestEntry]
+) -> list[CleanDocument | str]:
+    """Each entry's `entry_to_document`, or its problem's message (a batch of
+    `load_documents`, run on a worker process)."""
+    out: list[CleanDocument | str] = []
+    for entry in entries:
+        try:
+            out.append(entry_to_document(seeds_dir, entry))
+        except SeedError as exc:
+            out.append(str(exc))
+    return out
+
+
+def load_documents(
+    seeds_dir: Path | None = None, manifest: Manifest | None = None, *, processes: int = 1
+) -> list[CleanDocument]:
     """Every document of the manifest, cleaned, sorted by doc_id. All problems
-    are collected and raised together.
+    are collected and raised together. `manifest`: the manifest of `seeds_dir`
+    already loaded. `processes`: how many processes read and clean the seed
+    files (the same documents whatever the number; in the caller's process,
+    only the documents are made, not the garbage of cleaning them).
 
     >>> [d.doc_id for d in load_documents()][:1]
     ['000_610f827a1a73c6d9']
     """
     seeds_dir = Path(seeds_dir) if seeds_dir is not None else default_seeds_dir()
-    manifest = load_manifest(seeds_dir)
+    manifest = load_manifest(seeds_dir) if manifest is None else manifest
+    entries = manifest.documents
+    batches = (
+        (seeds_dir, entries[i : i + BATCH_ENTRIES]) for i in range(0, len(entries), BATCH_ENTRIES)
+    )
     documents, problems = [], []
-    for entry in manifest.documents:
-        try:
-            documents.append(entry_to_document(seeds_dir, entry))
-        except SeedError as exc:
-            problems.append(str(exc))
+    for made in map_in_order(_batch_to_documents, batches, processes):
+        for item in made:
+            if isinstance(item, str):
+                problems.append(item)
+            else:
+                documents.append(item)
     if problems:
         raise ValidationFailed("D039", f"{seeds_dir}: seeds do not match the manifest", problems)
     return documents
+
+
+def _batch_to_documents(batch: tuple[Path, Sequence[ManifestEntry]]) -> list[CleanDocument | str]:
+    return entries_to_documents(*batch)
