@@ -2,8 +2,9 @@
 
 Validation makes, for every task, its gold, its annotation rows and the parts
 the baseline, agreement and the pre-annotation report take; the build reads
-them again later, one document at a time. Held as Python objects they grew the
-main process by about 94 KB a task (1,000 and 10,000 tasks, `benchmarks/`).
+them again later, one document at a time. Held as Python objects they would
+grow the main process with the corpus (pickled, 28 MiB per 1,000 tasks of the
+scale benchmark; several times that as objects).
 `SpillList` pickles each item into an anonymous temporary file (created in
 `TMPDIR`, already unlinked, so nothing is left behind even by a killed
 process) and keeps only its offset; `SpillDict` is a mapping over one.
